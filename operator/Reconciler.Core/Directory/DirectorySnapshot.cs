@@ -1,0 +1,21 @@
+namespace Reconciler.Core.Directory;
+
+/// <summary>The result of reading one source: its users, whether the read was complete, and what went wrong.</summary>
+public sealed record DirectorySnapshot
+{
+    public required string Source { get; init; }
+    public IReadOnlyList<ImportedUser> Users { get; init; } = [];
+    public int GroupsSeen { get; init; }
+
+    /// <summary>False when anything was skipped or failed: such a snapshot never preserves or disables anyone.</summary>
+    public bool Complete { get; init; } = true;
+
+    /// <summary>What made the read incomplete or what was skipped, each naming the file/line, server or request.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>Incremental cursor (USN, deltaLink); null for full reads.</summary>
+    public string? Cursor { get; init; }
+
+    public DateTimeOffset ReadAt { get; init; }
+    public TimeSpan Duration { get; init; }
+}

@@ -1,0 +1,91 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace Reconciler.Core.Resources;
+
+[Description("A mass deployment of the backup client in waves.")]
+public sealed record DeploymentCampaign : Resource
+{
+    public const string KindName = "DeploymentCampaign";
+
+    public DeploymentCampaign() => Kind = KindName;
+
+    public DeploymentCampaignSpec Spec { get; init; } = new();
+
+    public DeploymentCampaignStatus? Status { get; init; }
+
+    public override ResourceStatus? CurrentStatus => Status;
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<DeploymentMethod>))]
+public enum DeploymentMethod { ActiveDirectory, DeviceMapping, AzureAD }
+
+[JsonConverter(typeof(JsonStringEnumConverter<Platform>))]
+public enum Platform { Windows, macOS }
+
+[JsonConverter(typeof(JsonStringEnumConverter<RestoreScope>))]
+public enum RestoreScope { ALL, SYSTEM, DATA }
+
+public sealed record DeploymentCampaignSpec
+{
+    [Description("ActiveDirectory (IMD v2, by AD logon name), DeviceMapping (IMD v4, by device-map CSV) or AzureAD (IMD v5, by UPN).")]
+    public DeploymentMethod Method { get; init; }
+
+    [Description("Mappings whose users are targeted.")]
+    public List<ResourceRef>? MappingRefs { get; init; }
+
+    [Description("Device-map CSV for DeviceMapping: email,hostname,deviceId,deviceIdType,userName,oldDeviceName,restoreData.")]
+    public DeviceMapSettings? DeviceMap { get; init; }
+
+    public List<Platform>? Platforms { get; init; }
+
+    [Description("Version of the backup client to install.")]
+    public string ClientVersion { get; init; } = "";
+
+    public RolloutSettings Rollout { get; init; } = new();
+
+    [Description("Device replacement: restore the old device's data onto the new one.")]
+    public ReplacementSettings? Replacement { get; init; }
+
+    [Description("Lifetime of mass-deployment tokens, as a Go-style duration.")]
+    public string TokenTTL { get; init; } = "2160h";
+}
+
+public sealed record DeviceMapSettings
+{
+    [Description("Path of the device-map CSV, relative to the YAML file.")]
+    public string Path { get; init; } = "";
+}
+
+public sealed record RolloutSettings
+{
+    [Description("Waves by cumulative percentage of devices, each with a bake time before the next.")]
+    public List<RolloutWave>? Waves { get; init; }
+
+    [Description("Failure percentage that pauses the campaign.")]
+    public int MaxFailurePercent { get; init; } = 5;
+
+    [Description("Manual pause.")]
+    public bool Paused { get; init; }
+}
+
+public sealed record RolloutWave
+{
+    public int Percent { get; init; }
+
+    [Description("How long to wait after the wave before the next, as a Go-style duration.")]
+    public string? BakeTime { get; init; }
+}
+
+public sealed record ReplacementSettings
+{
+    public bool Enabled { get; init; }
+    public RestoreScope RestoreData { get; init; } = RestoreScope.ALL;
+}
+
+public sealed record DeploymentCampaignStatus : ResourceStatus
+{
+    public int CurrentWave { get; init; }
+    public Dictionary<string, int>? DevicesByPhase { get; init; }
+    public string? FailureRatio { get; init; }
+}

@@ -1,0 +1,27 @@
+namespace Reconciler.Core.Resources;
+
+/// <summary>Where a resource was declared, for error messages and for paths relative to its file.</summary>
+public sealed record ResourceOrigin(string File, int Line, int Column);
+
+/// <summary>Everything the desired state declares, as loaded and validated from a folder, git or a cluster.</summary>
+public sealed record DesiredState
+{
+    public IReadOnlyList<DirectorySource> Sources { get; init; } = [];
+    public IReadOnlyList<ProvisioningMapping> Mappings { get; init; } = [];
+    public IReadOnlyList<StorageQuotaPolicy> QuotaPolicies { get; init; } = [];
+    public IReadOnlyList<DeploymentCampaign> Campaigns { get; init; } = [];
+
+    /// <summary>Identifies this configuration in the audit log: a content hash of a folder, a git commit, a resourceVersion.</summary>
+    public string Revision { get; init; } = "";
+
+    /// <summary>Where each resource came from, keyed by "Kind/name".</summary>
+    public IReadOnlyDictionary<string, ResourceOrigin> Origins { get; init; } = new Dictionary<string, ResourceOrigin>();
+
+    public static string Key(string kind, string name) => kind + "/" + name;
+
+    public ResourceOrigin? OriginOf(Resource resource) =>
+        Origins.TryGetValue(Key(resource.Kind, resource.Name), out var origin) ? origin : null;
+
+    public IEnumerable<Resource> All =>
+        Sources.Cast<Resource>().Concat(Mappings).Concat(QuotaPolicies).Concat(Campaigns);
+}

@@ -1,0 +1,142 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace Reconciler.Core.Resources;
+
+[Description("One directory to import users from.")]
+public sealed record DirectorySource : Resource
+{
+    public const string KindName = "DirectorySource";
+
+    public DirectorySource() => Kind = KindName;
+
+    public DirectorySourceSpec Spec { get; init; } = new();
+
+    public DirectorySourceStatus? Status { get; init; }
+
+    public override ResourceStatus? CurrentStatus => Status;
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<DirectorySourceType>))]
+public enum DirectorySourceType { Ldap, ActiveDirectory, Scim, AzureAD, GoogleWorkspace, Csv }
+
+public sealed record DirectorySourceSpec
+{
+    [Description("Kind of directory: Ldap, ActiveDirectory, Scim, AzureAD, GoogleWorkspace or Csv.")]
+    public DirectorySourceType Type { get; init; }
+
+    [Description("How often the directory is read, as a Go-style duration (30s, 15m, 1h, 24h).")]
+    public string SyncInterval { get; init; } = "1h";
+
+    [Description("When true, the source is neither read nor reconciled.")]
+    public bool Suspend { get; init; }
+
+    [Description("Stops a sync that would preserve or disable more users than allowed until acknowledged.")]
+    public DeletionGuard DeletionGuard { get; init; } = new();
+
+    [Description("Which directory attribute holds each user field. Defaults depend on the type.")]
+    public AttributeMapping? Attributes { get; init; }
+
+    [Description("Connection settings for Ldap and ActiveDirectory sources.")]
+    public LdapSettings? Ldap { get; init; }
+
+    [Description("Settings for Csv sources: a file export of the directory.")]
+    public CsvSettings? Csv { get; init; }
+
+    [Description("Settings for Scim sources, which identity providers push to.")]
+    public ScimSettings? Scim { get; init; }
+
+    [Description("Settings for AzureAD (Entra ID) sources read through Microsoft Graph.")]
+    public AzureADSettings? AzureAD { get; init; }
+
+    [Description("Settings for GoogleWorkspace sources read through the Admin SDK Directory API.")]
+    public GoogleWorkspaceSettings? GoogleWorkspace { get; init; }
+}
+
+public sealed record DeletionGuard
+{
+    public const int DefaultMaxDeletePercent = 10;
+
+    [Description("Largest share (0-100) of the source's active users one sync may preserve or disable. Default 10.")]
+    public int? MaxDeletePercent { get; init; } = DefaultMaxDeletePercent;
+
+    [Description("Largest number of users one sync may preserve or disable. Unset means no count limit.")]
+    public int? MaxDeleteCount { get; init; }
+}
+
+public sealed record AttributeMapping
+{
+    [Description("Stable attribute that is never reused (entryUUID, objectGUID, Graph id, Google id, SCIM id).")]
+    public string? Id { get; init; }
+    public string? UserName { get; init; }
+    public string? Email { get; init; }
+    public string? DisplayName { get; init; }
+    public string? GivenName { get; init; }
+    public string? Surname { get; init; }
+    public string? Department { get; init; }
+    public string? Title { get; init; }
+}
+
+public sealed record LdapSettings
+{
+    [Description("ldap:// or ldaps:// URL of the server.")]
+    public string Url { get; init; } = "";
+    public bool StartTLS { get; init; }
+    [Description("PEM file of the CA that signed the server certificate.")]
+    public string? CaFile { get; init; }
+    public string? BindDN { get; init; }
+    public SecretReference? BindPassword { get; init; }
+    public string BaseDN { get; init; } = "";
+    public string? UserFilter { get; init; }
+    public string? GroupBaseDN { get; init; }
+    [Description("Page size of the paged search.")]
+    public int PageSize { get; init; } = 1000;
+}
+
+public sealed record CsvSettings
+{
+    [Description("Path of the CSV export, relative to the YAML file. Columns: id,userName,email,displayName,givenName,surname,department,title,groups,organizationalUnit,enabled.")]
+    public string Path { get; init; } = "";
+}
+
+public sealed record ScimSettings
+{
+    [Description("Lifetime of SCIM bearer tokens, as a Go-style duration.")]
+    public string TokenTTL { get; init; } = "8760h";
+}
+
+public sealed record AzureADSettings
+{
+    public string TenantId { get; init; } = "";
+    public string ClientId { get; init; } = "";
+    public SecretReference? ClientSecret { get; init; }
+    public string? Authority { get; init; }
+    public string? GraphBaseUrl { get; init; }
+}
+
+public sealed record GoogleWorkspaceSettings
+{
+    public string Customer { get; init; } = "my_customer";
+    public string AdminEmail { get; init; } = "";
+    public SecretReference? ServiceAccountKey { get; init; }
+    public string? BaseUrl { get; init; }
+}
+
+public sealed record DirectorySourceStatus : ResourceStatus
+{
+    [Description("When the last sync finished.")]
+    public DateTimeOffset? LastSyncTime { get; init; }
+
+    [Description("How long the last sync took, as a Go-style duration.")]
+    public string? LastSyncDuration { get; init; }
+
+    public int UsersSeen { get; init; }
+
+    public int GroupsSeen { get; init; }
+
+    [Description("False when the last read was incomplete (read error, truncated paging, malformed rows).")]
+    public bool Complete { get; init; }
+
+    [Description("Incremental sync cursor (USN, Graph deltaLink, ...).")]
+    public string? Cursor { get; init; }
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace Reconciler.Core.Resources;
+
+[Description("A named storage quota and the regions it may be used in.")]
+public sealed record StorageQuotaPolicy : Resource
+{
+    public const string KindName = "StorageQuotaPolicy";
+
+    public StorageQuotaPolicy() => Kind = KindName;
+
+    public StorageQuotaPolicySpec Spec { get; init; } = new();
+
+    public StorageQuotaPolicyStatus? Status { get; init; }
+
+    public override ResourceStatus? CurrentStatus => Status;
+}
+
+public sealed record StorageQuotaPolicySpec
+{
+    [Description("Quota per user: 50Gi, 1Ti, 500Mi, or 0 for unlimited.")]
+    [IntOrString, JsonConverter(typeof(IntOrStringConverter))]
+    public string Quota { get; init; } = "0";
+
+    [Description("Regions users of this policy may be stored in. Empty allows every region.")]
+    public List<string>? AllowedRegions { get; init; }
+
+    [Description("Percentage of the quota at which users are warned.")]
+    public int WarnAtPercent { get; init; } = 90;
+}
+
+public sealed record StorageQuotaPolicyStatus : ResourceStatus
+{
+    public int UsersBound { get; init; }
+    public long BytesAllocated { get; init; }
+    public int UsersOverQuota { get; init; }
+}
