@@ -10,6 +10,12 @@ public sealed record DirectorySnapshot
     /// <summary>False when anything was skipped or failed: such a snapshot never preserves or disables anyone.</summary>
     public bool Complete { get; init; } = true;
 
+    /// <summary>
+    /// True when the read failed as a whole (file missing, server unreachable, broken quoting): nothing of it can be
+    /// trusted, so the source is not planned at all and the last saved snapshot stays. Implies not complete.
+    /// </summary>
+    public bool Failed { get; init; }
+
     /// <summary>What made the read incomplete or what was skipped, each naming the file/line, server or request.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
