@@ -1,0 +1,97 @@
+using Reconciler.Core.Directory;
+using Reconciler.Core.Resources;
+
+namespace Reconciler.Core.Matching;
+
+/// <summary>
+/// The mappings of one source in winning order (priority, then name) with their filters compiled.
+/// Finding a user's winner touches only the mappings whose group clause the user can satisfy:
+/// a group → mappings index narrows 50 mappings to the one or two that matter.
+/// </summary>
+public sealed class SourceMappings
+{
+    private readonly CompiledMapping[] _ordered;
+    private readonly Dictionary<string, ulong>? _byGroup;
+    private readonly ulong _withoutGroups;
+
+    public SourceMappings(IEnumerable<CompiledMapping> mappings)
+    {
+        _ordered = mappings
+            .OrderBy(m => m.Mapping.Spec.Priority)
+            .ThenBy(m => m.Mapping.Name, StringComparer.Ordinal)
+            .ToArray();
+        if (_ordered.Length > 64) return;
+        _byGroup = new Dictionary<string, ulong>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < _ordered.Length; i++)
+        {
+            var bit = 1UL << i;
+            var groups = _ordered[i].Filter.Groups;
+            if (groups.Count == 0)
+            {
+                _withoutGroups |= bit;
+                continue;
+            }
+            foreach (var group in groups)
+            {
+                _byGroup[group] = _byGroup.GetValueOrDefault(group) | bit;
+            }
+        }
+    }
+
+    /// <summary>Mappings in the order they are tried: lower priority number first, ties by name.</summary>
+    public IReadOnlyList<CompiledMapping> Ordered => _ordered;
+
+    /// <summary>The highest-priority mapping whose filter matches the user, or null.</summary>
+    public CompiledMapping? Winner(ImportedUser user)
+    {
+        if (_byGroup is null)
+        {
+            foreach (var mapping in _ordered)
+            {
+                if (mapping.Filter.Matches(user)) return mapping;
+            }
+            return null;
+        }
+        var candidates = _withoutGroups;
+        if (_byGroup.Count > 0)
+        {
+            foreach (var group in user.Groups)
+            {
+                if (_byGroup.TryGetValue(group, out var bits)) candidates |= bits;
+            }
+        }
+        while (candidates != 0)
+        {
+            var index = System.Numerics.BitOperations.TrailingZeroCount(candidates);
+            if (_ordered[index].Filter.MatchesBeyondGroups(user)) return _ordered[index];
+            candidates &= candidates - 1;
+        }
+        return null;
+    }
+}
+
+/// <summary>A mapping with its filter compiled and its quota resolved to bytes.</summary>
+public sealed record CompiledMapping(ProvisioningMapping Mapping, UserFilterMatcher Filter, long QuotaBytes, string? QuotaPolicy)
+{
+    public string Name => Mapping.Name;
+    public ProvisioningMappingSpec Spec => Mapping.Spec;
+
+    /// <summary>Compiles a mapping against the quota policies it may reference. Unresolvable quotas mean unlimited;
+    /// validation reports them before a plan is ever made.</summary>
+    public static CompiledMapping Compile(ProvisioningMapping mapping, IReadOnlyList<StorageQuotaPolicy> policies)
+    {
+        long bytes = 0;
+        string? policyName = null;
+        if (mapping.Spec.QuotaPolicyRef is { } reference)
+        {
+            var policy = policies.FirstOrDefault(p => p.Name == reference.Name);
+            policyName = reference.Name;
+            if (policy is not null) Quantity.TryParse(policy.Spec.Quota, out bytes, out _);
+        }
+        else if (mapping.Spec.Quota is { } inline)
+        {
+            Quantity.TryParse(inline, out bytes, out _);
+        }
+        return new CompiledMapping(mapping, new UserFilterMatcher(mapping.Spec.Filter), bytes, policyName);
+    }
+}

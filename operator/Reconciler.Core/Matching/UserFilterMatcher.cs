@@ -1,0 +1,144 @@
+using System.Text.RegularExpressions;
+using Reconciler.Core.Directory;
+using Reconciler.Core.Resources;
+
+namespace Reconciler.Core.Matching;
+
+/// <summary>
+/// A mapping's filter compiled once per plan: group sets, attribute accessors and regular expressions are
+/// prepared up front so that matching a million users allocates nothing.
+/// Directory values compare case-insensitively, as LDAP, AD, Entra ID and Google do.
+/// </summary>
+public sealed class UserFilterMatcher
+{
+    private readonly HashSet<string>? _groups;
+    private readonly IReadOnlyList<string> _groupList;
+    private readonly CompiledCondition[] _conditions;
+    private readonly string? _organizationalUnit;
+
+    public UserFilterMatcher(UserFilter filter)
+    {
+        _groupList = filter.Groups ?? [];
+        _groups = _groupList.Count > 0 ? new HashSet<string>(_groupList, StringComparer.OrdinalIgnoreCase) : null;
+        _conditions = (filter.Attributes ?? []).Select(CompiledCondition.Compile).ToArray();
+        _organizationalUnit = string.IsNullOrWhiteSpace(filter.OrganizationalUnit) ? null : filter.OrganizationalUnit.Trim();
+    }
+
+    /// <summary>Groups the filter requires membership of (any); empty when it has no group clause.</summary>
+    public IReadOnlyList<string> Groups => _groupList;
+
+    public bool Matches(ImportedUser user) => MatchesBeyondGroups(user) && InGroups(user);
+
+    /// <summary>Evaluates every clause but the group clause, for callers that already know the user is in a group.</summary>
+    public bool MatchesBeyondGroups(ImportedUser user)
+    {
+        if (_organizationalUnit is not null && !IsUnder(user.OrganizationalUnit, _organizationalUnit)) return false;
+        foreach (var condition in _conditions)
+        {
+            if (!condition.Holds(user)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Null when the user matches; otherwise the first clause that fails, in words.</summary>
+    public string? Explain(ImportedUser user)
+    {
+        if (!InGroups(user))
+        {
+            var has = user.Groups.Count == 0 ? "no groups" : "groups [" + string.Join(", ", user.Groups) + "]";
+            return $"filter.groups: member of none of [{string.Join(", ", _groupList)}] (has {has})";
+        }
+        for (var i = 0; i < _conditions.Length; i++)
+        {
+            if (!_conditions[i].Holds(user)) return $"filter.attributes[{i}]: {_conditions[i].Describe(user)}";
+        }
+        if (_organizationalUnit is not null && !IsUnder(user.OrganizationalUnit, _organizationalUnit))
+        {
+            var ou = user.OrganizationalUnit.Length == 0 ? "none" : $"'{user.OrganizationalUnit}'";
+            return $"filter.organizationalUnit: the user's unit {ou} is not under '{_organizationalUnit}'";
+        }
+        return null;
+    }
+
+    private bool InGroups(ImportedUser user)
+    {
+        if (_groups is null) return true;
+        foreach (var group in user.Groups)
+        {
+            if (_groups.Contains(group)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Subtree test for LDAP DNs (suffix after a comma) and Google orgUnitPaths (prefix before a slash).</summary>
+    public static bool IsUnder(string unit, string subtree)
+    {
+        if (unit.Equals(subtree, StringComparison.OrdinalIgnoreCase)) return true;
+        if (subtree.StartsWith('/'))
+        {
+            if (subtree == "/") return unit.StartsWith('/');
+            return unit.Length > subtree.Length
+                && unit.StartsWith(subtree, StringComparison.OrdinalIgnoreCase)
+                && unit[subtree.Length] == '/';
+        }
+        return unit.Length > subtree.Length
+            && unit.EndsWith(subtree, StringComparison.OrdinalIgnoreCase)
+            && unit[unit.Length - subtree.Length - 1] == ',';
+    }
+
+    private sealed class CompiledCondition
+    {
+        private readonly AttributeCondition _source;
+        private readonly Func<ImportedUser, string?> _read;
+        private readonly HashSet<string> _values;
+        private readonly string _first;
+        private readonly Regex? _regex;
+
+        private CompiledCondition(AttributeCondition source)
+        {
+            _source = source;
+            _read = UserAttributes.Reader(source.Name);
+            var values = source.Values ?? [];
+            _values = new HashSet<string>(values, StringComparer.OrdinalIgnoreCase);
+            _first = values.Count > 0 ? values[0] : "";
+            if (source.Operator == FilterOperator.Matches)
+            {
+                _regex = new Regex(_first, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+            }
+        }
+
+        public static CompiledCondition Compile(AttributeCondition condition) => new(condition);
+
+        public bool Holds(ImportedUser user)
+        {
+            var value = _read(user);
+            return _source.Operator switch
+            {
+                FilterOperator.Exists => !string.IsNullOrEmpty(value),
+                FilterOperator.In => value is not null && _values.Contains(value),
+                FilterOperator.NotIn => value is null || !_values.Contains(value),
+                FilterOperator.Equals => value is not null && value.Equals(_first, StringComparison.OrdinalIgnoreCase),
+                FilterOperator.StartsWith => value is not null && value.StartsWith(_first, StringComparison.OrdinalIgnoreCase),
+                FilterOperator.Matches => value is not null && _regex!.IsMatch(value),
+                _ => false,
+            };
+        }
+
+        public string Describe(ImportedUser user)
+        {
+            var value = _read(user);
+            var shown = string.IsNullOrEmpty(value) ? "is empty" : $"'{value}'";
+            var values = string.Join(", ", _source.Values ?? []);
+            return _source.Operator switch
+            {
+                FilterOperator.Exists => $"{_source.Name} is empty",
+                FilterOperator.In => $"{_source.Name} {shown} is not In [{values}]",
+                FilterOperator.NotIn => $"{_source.Name} {shown} is one of [{values}] (NotIn)",
+                FilterOperator.Equals => $"{_source.Name} {shown} does not equal '{_first}'",
+                FilterOperator.StartsWith => $"{_source.Name} {shown} does not start with '{_first}'",
+                FilterOperator.Matches => $"{_source.Name} {shown} does not match /{_first}/",
+                _ => $"{_source.Name}: unknown operator",
+            };
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Reconciler.Core.Directory;
+using Reconciler.Core.Matching;
+using Reconciler.Core.Registry;
+using Reconciler.Core.Resources;
+
+namespace Reconciler.Core.Planning;
+
+/// <summary>Why one user got what: which mapping won, which lost on priority, which clause failed, what a plan does.</summary>
+public static class UserExplainer
+{
+    public static IReadOnlyList<UserExplanation> Explain(
+        DesiredState desired,
+        IReadOnlyDictionary<string, DirectorySnapshot> imported,
+        IReadOnlyList<ProvisionedUser> registry,
+        string query,
+        PlanOptions options)
+    {
+        var plan = ProvisioningPlanner.Plan(desired, imported, registry, options);
+        var found = new List<UserExplanation>();
+        foreach (var source in desired.Sources.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            var snapshot = imported.GetValueOrDefault(source.Name);
+            var user = snapshot?.Users.FirstOrDefault(u => Is(query, u.Id, u.Email, u.UserName));
+            var row = registry.FirstOrDefault(r => r.Source == source.Name
+                && (user is not null ? r.ExternalId == user.Id : Is(query, r.ExternalId, r.Email, r.UserName)));
+            if (user is null && row is null) continue;
+            var id = user?.Id ?? row!.ExternalId;
+            found.Add(new UserExplanation(source.Name, id, user, row,
+                user is null ? [] : Verdicts(desired, source, user),
+                Outcome(plan, source, id, user, row)));
+        }
+        return found;
+    }
+
+    private static IReadOnlyList<MappingVerdict> Verdicts(DesiredState desired, DirectorySource source, ImportedUser user)
+    {
+        var mappings = new SourceMappings(desired.Mappings
+            .Where(m => m.Spec.SourceRef.Name == source.Name)
+            .Select(m => CompiledMapping.Compile(m, desired.QuotaPolicies)));
+        var verdicts = new List<MappingVerdict>();
+        CompiledMapping? winner = null;
+        foreach (var mapping in mappings.Ordered)
+        {
+            var failure = mapping.Filter.Explain(user);
+            string outcome;
+            if (failure is not null) outcome = "no match: " + failure;
+            else if (!user.Enabled) outcome = "filter matches, but the user is disabled in the directory";
+            else if (winner is null)
+            {
+                winner = mapping;
+                outcome = "wins";
+            }
+            else
+            {
+                outcome = $"also matches, but loses on priority to {winner.Name} ({winner.Spec.Priority} before {mapping.Spec.Priority}"
+                    + (winner.Spec.Priority == mapping.Spec.Priority ? ", tie broken by name)" : ")");
+            }
+            verdicts.Add(new MappingVerdict(mapping.Name, mapping.Spec.Priority, failure is null && user.Enabled && winner == mapping, outcome));
+        }
+        return verdicts;
+    }
+
+    private static string Outcome(Plan plan, DirectorySource source, string id, ImportedUser? user, ProvisionedUser? row)
+    {
+        var change = plan.Changes.FirstOrDefault(c => c.Source == source.Name && c.ExternalId == id);
+        if (change is not null) return $"plan: {change.Verb} — {change.Reason}";
+        var blocked = plan.Blocked.FirstOrDefault(b => b.HeldBack.Any(c => c.Source == source.Name && c.ExternalId == id));
+        if (blocked is not null) return "plan: held back by the deletion guard — " + blocked.Message;
+        var conflict = plan.Conflicts.FirstOrDefault(c => c.Source == source.Name && c.ExternalId == id);
+        if (conflict is not null) return "conflict: " + conflict.Reason;
+        var problem = plan.Problems.FirstOrDefault(p => p.Source == source.Name);
+        if (problem is not null) return "no change: " + problem.Message;
+        if (row is not null) return $"no change: {row.State.ToString().ToLowerInvariant()} as provisioned by mapping {row.Mapping}";
+        if (user is null) return "no change";
+        if (!user.Enabled) return "not imported: disabled in the directory when first seen";
+        if (string.IsNullOrWhiteSpace(user.Email)) return "not imported: the directory has no email for this user";
+        return "not imported: no mapping that auto-imports new users matches";
+    }
+
+    private static bool Is(string query, string id, string email, string userName) =>
+        query.Equals(id, StringComparison.Ordinal)
+        || (email.Length > 0 && query.Equals(email, StringComparison.OrdinalIgnoreCase))
+        || (userName.Length > 0 && query.Equals(userName, StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed record UserExplanation(
+    string Source, string ExternalId, ImportedUser? Imported, ProvisionedUser? Provisioned,
+    IReadOnlyList<MappingVerdict> Mappings, string Outcome);
+
+public sealed record MappingVerdict(string Mapping, int Priority, bool Won, string Outcome);
