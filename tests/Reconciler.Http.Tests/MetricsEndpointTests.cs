@@ -1,0 +1,159 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Reconciler.Core.Planning;
+using Reconciler.Core.Registry;
+using Reconciler.Http.Hosting;
+using Reconciler.Http.Tests.Support;
+
+namespace Reconciler.Http.Tests;
+
+public sealed class MetricsEndpointTests
+{
+    [Fact]
+    public async Task Metrics_IsPrometheusTextFormat()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        using var response = await host.Client.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var contentType = response.Content.Headers.ContentType;
+        Assert.Equal("text/plain", contentType?.MediaType);
+        Assert.Contains(contentType!.Parameters, p => p.Name == "version" && p.Value == "0.0.4");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE reconciler_reconcile_duration_seconds histogram", text);
+        Assert.Contains("# TYPE reconciler_reconciles_total counter", text);
+        Assert.Contains("# TYPE reconciler_users gauge", text);
+    }
+
+    [Fact]
+    public async Task UsersPerState_ShowsEveryStateWithZeroForAbsentOnes()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        host.Metrics.SetUsersPerState(new Dictionary<UserState, int> { [UserState.Active] = 120, [UserState.Preserved] = 3 });
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(120, scrape.Value("reconciler_users", ("state", "active")));
+        Assert.Equal(3, scrape.Value("reconciler_users", ("state", "preserved")));
+        Assert.Equal(0, scrape.Value("reconciler_users", ("state", "disabled")));
+    }
+
+    [Fact]
+    public async Task Reconciles_AreCountedByResultAndTimed()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        host.Metrics.ObserveReconcile(TimeSpan.FromMilliseconds(1500), success: true);
+        host.Metrics.ObserveReconcile(TimeSpan.FromMilliseconds(500), success: true);
+        host.Metrics.ObserveReconcile(TimeSpan.FromSeconds(40), success: false);
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(2, scrape.Value("reconciler_reconciles_total", ("result", "success")));
+        Assert.Equal(1, scrape.Value("reconciler_reconciles_total", ("result", "error")));
+        Assert.Equal(3, scrape.Value("reconciler_reconcile_duration_seconds_count"));
+        Assert.Equal(42, scrape.Value("reconciler_reconcile_duration_seconds_sum"), precision: 6);
+        Assert.Equal(1, scrape.Value("reconciler_reconcile_duration_seconds_bucket", ("le", "1")));
+        Assert.Equal(2, scrape.Value("reconciler_reconcile_duration_seconds_bucket", ("le", "2.5")));
+        Assert.Equal(3, scrape.Value("reconciler_reconcile_duration_seconds_bucket", ("le", "+Inf")));
+    }
+
+    [Fact]
+    public async Task SourceSync_KeepsLastSuccessfulSyncAndCountsErrors()
+    {
+        await using var host = await RunningHost.StartAsync();
+        var synced = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+        host.Metrics.ObserveSync("corp-ldap", synced, users: 4200, error: false);
+        host.Metrics.ObserveSync("corp-ldap", synced.AddHours(1), users: 0, error: true);
+        host.Metrics.ObserveSync("entra", synced, users: 7, error: false);
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(synced.ToUnixTimeSeconds(),
+            scrape.Value("reconciler_source_last_sync_timestamp_seconds", ("source", "corp-ldap")));
+        Assert.Equal(4200, scrape.Value("reconciler_source_users", ("source", "corp-ldap")));
+        Assert.Equal(1, scrape.Value("reconciler_source_sync_errors_total", ("source", "corp-ldap")));
+        Assert.Equal(7, scrape.Value("reconciler_source_users", ("source", "entra")));
+        Assert.Equal(0, scrape.Value("reconciler_source_sync_errors_total", ("source", "entra")));
+    }
+
+    [Fact]
+    public async Task RemovedSource_DisappearsFromMetrics()
+    {
+        await using var host = await RunningHost.StartAsync();
+        host.Metrics.ObserveSync("old-csv", DateTimeOffset.UnixEpoch, users: 5, error: false);
+
+        host.Metrics.RemoveSource("old-csv");
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Null(scrape.Find("reconciler_source_users", ("source", "old-csv")));
+        Assert.Null(scrape.Find("reconciler_source_sync_errors_total", ("source", "old-csv")));
+    }
+
+    [Fact]
+    public async Task PlanChanges_ShowTheLastPlanPerAction()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        host.Metrics.SetPlanChanges(9, 9, 9, 9, 9, 9);
+        host.Metrics.SetPlanChanges(new PlanSummary(Create: 3, Update: 1, Preserve: 2, Disable: 0, Restore: 4, Conflict: 1, Blocked: 0));
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(3, scrape.Value("reconciler_plan_changes", ("action", "create")));
+        Assert.Equal(1, scrape.Value("reconciler_plan_changes", ("action", "update")));
+        Assert.Equal(2, scrape.Value("reconciler_plan_changes", ("action", "preserve")));
+        Assert.Equal(0, scrape.Value("reconciler_plan_changes", ("action", "disable")));
+        Assert.Equal(4, scrape.Value("reconciler_plan_changes", ("action", "restore")));
+        Assert.Equal(1, scrape.Value("reconciler_plan_changes", ("action", "conflict")));
+    }
+
+    [Fact]
+    public async Task HttpRequests_AreCountedByMethodRouteAndCode()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        (await host.Client.GetAsync("/healthz")).Dispose();
+        (await host.Client.GetAsync("/healthz")).Dispose();
+        (await host.Client.GetAsync("/readyz")).Dispose();
+        (await host.Client.GetAsync("/nope")).Dispose();
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(2, scrape.Value("reconciler_http_requests_total", ("method", "GET"), ("route", "/healthz"), ("code", "200")));
+        Assert.Equal(1, scrape.Value("reconciler_http_requests_total", ("method", "GET"), ("route", "/readyz"), ("code", "503")));
+        Assert.Equal(1, scrape.Value("reconciler_http_requests_total", ("method", "GET"), ("route", "unmatched"), ("code", "404")));
+    }
+
+    [Fact]
+    public async Task HttpRequests_OfAddedEndpointGroups_AreLabelledByRoutePatternNotPath()
+    {
+        var options = new ReconcilerHttpOptions
+        {
+            EndpointGroups = [routes => routes.MapGroup("/scim/v2").MapGet("/Users/{id}", (string id) => TypedResults.Text(id))],
+        };
+        await using var host = await RunningHost.StartAsync(options);
+
+        using (var response = await host.Client.GetAsync("/scim/v2/Users/alice"))
+        {
+            Assert.Equal("alice", await response.Content.ReadAsStringAsync());
+        }
+        (await host.Client.GetAsync("/scim/v2/Users/bob")).Dispose();
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(2, scrape.Value("reconciler_http_requests_total",
+            ("method", "GET"), ("route", "/scim/v2/Users/{id}"), ("code", "200")));
+        Assert.DoesNotContain("alice", scrape.Text);
+    }
+
+    [Fact]
+    public async Task Metrics_OfTwoHostsInOneProcessAreSeparate()
+    {
+        await using var first = await RunningHost.StartAsync();
+        await using var second = await RunningHost.StartAsync();
+
+        first.Metrics.SetUsersPerState(new Dictionary<UserState, int> { [UserState.Disabled] = 8 });
+
+        var scrape = await second.ScrapeAsync();
+        Assert.Equal(0, scrape.Value("reconciler_users", ("state", "disabled")));
+    }
+}
