@@ -10,8 +10,11 @@ public sealed record DeploymentCampaign : Resource
 
     public DeploymentCampaign() => Kind = KindName;
 
+    [System.ComponentModel.DataAnnotations.Required]
+    [Description("What to install, on whose devices, and how fast.")]
     public DeploymentCampaignSpec Spec { get; init; } = new();
 
+    [Description("Progress of the rollout.")]
     public DeploymentCampaignStatus? Status { get; init; }
 
     public override ResourceStatus? CurrentStatus => Status;
@@ -28,6 +31,7 @@ public enum RestoreScope { ALL, SYSTEM, DATA }
 
 public sealed record DeploymentCampaignSpec
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("ActiveDirectory (IMD v2, by AD logon name), DeviceMapping (IMD v4, by device-map CSV) or AzureAD (IMD v5, by UPN).")]
     public DeploymentMethod Method { get; init; }
 
@@ -39,6 +43,7 @@ public sealed record DeploymentCampaignSpec
 
     public List<Platform>? Platforms { get; init; }
 
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Version of the backup client to install.")]
     public string ClientVersion { get; init; } = "";
 
@@ -53,6 +58,7 @@ public sealed record DeploymentCampaignSpec
 
 public sealed record DeviceMapSettings
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Path of the device-map CSV, relative to the YAML file.")]
     public string Path { get; init; } = "";
 }
@@ -71,6 +77,8 @@ public sealed record RolloutSettings
 
 public sealed record RolloutWave
 {
+    [System.ComponentModel.DataAnnotations.Required]
+    [Description("Cumulative percentage of devices (1-100) reached by the end of this wave.")]
     public int Percent { get; init; }
 
     [Description("How long to wait after the wave before the next, as a Go-style duration.")]

@@ -10,8 +10,11 @@ public sealed record DirectorySource : Resource
 
     public DirectorySource() => Kind = KindName;
 
+    [System.ComponentModel.DataAnnotations.Required]
+    [Description("The directory to read, how often, and the guards on what a sync may change.")]
     public DirectorySourceSpec Spec { get; init; } = new();
 
+    [Description("What the last sync observed.")]
     public DirectorySourceStatus? Status { get; init; }
 
     public override ResourceStatus? CurrentStatus => Status;
@@ -22,6 +25,7 @@ public enum DirectorySourceType { Ldap, ActiveDirectory, Scim, AzureAD, GoogleWo
 
 public sealed record DirectorySourceSpec
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Kind of directory: Ldap, ActiveDirectory, Scim, AzureAD, GoogleWorkspace or Csv.")]
     public DirectorySourceType Type { get; init; }
 
@@ -79,13 +83,17 @@ public sealed record AttributeMapping
 
 public sealed record LdapSettings
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("ldap:// or ldaps:// URL of the server.")]
     public string Url { get; init; } = "";
     public bool StartTLS { get; init; }
     [Description("PEM file of the CA that signed the server certificate.")]
     public string? CaFile { get; init; }
     public string? BindDN { get; init; }
+    [Description("Password of bindDN, by reference: {env: NAME}, {file: PATH} or {secretRef: {name, key}}.")]
     public SecretReference? BindPassword { get; init; }
+    [System.ComponentModel.DataAnnotations.Required]
+    [Description("Subtree that users are searched in.")]
     public string BaseDN { get; init; } = "";
     public string? UserFilter { get; init; }
     public string? GroupBaseDN { get; init; }
@@ -95,6 +103,7 @@ public sealed record LdapSettings
 
 public sealed record CsvSettings
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Path of the CSV export, relative to the YAML file. Columns: id,userName,email,displayName,givenName,surname,department,title,groups,organizationalUnit,enabled.")]
     public string Path { get; init; } = "";
 }
@@ -107,8 +116,11 @@ public sealed record ScimSettings
 
 public sealed record AzureADSettings
 {
+    [System.ComponentModel.DataAnnotations.Required]
     public string TenantId { get; init; } = "";
+    [System.ComponentModel.DataAnnotations.Required]
     public string ClientId { get; init; } = "";
+    [Description("Client secret of the app registration, by reference: {env: NAME}, {file: PATH} or {secretRef: {name, key}}.")]
     public SecretReference? ClientSecret { get; init; }
     public string? Authority { get; init; }
     public string? GraphBaseUrl { get; init; }
@@ -117,7 +129,10 @@ public sealed record AzureADSettings
 public sealed record GoogleWorkspaceSettings
 {
     public string Customer { get; init; } = "my_customer";
+    [System.ComponentModel.DataAnnotations.Required]
+    [Description("Administrator the service account impersonates (domain-wide delegation).")]
     public string AdminEmail { get; init; } = "";
+    [Description("JSON key of the service account, by reference: {env: NAME}, {file: PATH} or {secretRef: {name, key}}.")]
     public SecretReference? ServiceAccountKey { get; init; }
     public string? BaseUrl { get; init; }
 }

@@ -10,8 +10,11 @@ public sealed record ProvisioningMapping : Resource
 
     public ProvisioningMapping() => Kind = KindName;
 
+    [System.ComponentModel.DataAnnotations.Required]
+    [Description("Which users of a source match, and the profile, region and quota they get.")]
     public ProvisioningMappingSpec Spec { get; init; } = new();
 
+    [Description("How many users this mapping matched and provisioned.")]
     public ProvisioningMappingStatus? Status { get; init; }
 
     public override ResourceStatus? CurrentStatus => Status;
@@ -22,6 +25,7 @@ public enum LoginMechanism { DirectoryPassword, SingleSignOn, GeneratedPassword 
 
 public sealed record ProvisioningMappingSpec
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("The DirectorySource whose users this mapping provisions.")]
     public ResourceRef SourceRef { get; init; } = new();
 
@@ -31,9 +35,11 @@ public sealed record ProvisioningMappingSpec
     [Description("Which users match. All present clauses must hold; an empty filter matches every user.")]
     public UserFilter Filter { get; init; } = new();
 
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Backup profile given to matched users.")]
     public string Profile { get; init; } = "";
 
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Storage region of matched users.")]
     public string StorageRegion { get; init; } = "";
 
@@ -77,9 +83,11 @@ public enum FilterOperator { In, NotIn, Exists, Equals, StartsWith, Matches }
 
 public sealed record AttributeCondition
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("User field or directory attribute, e.g. department, title, email.")]
     public string Name { get; init; } = "";
 
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("In, NotIn, Exists, Equals, StartsWith or Matches (a .NET regular expression).")]
     public FilterOperator Operator { get; init; }
 

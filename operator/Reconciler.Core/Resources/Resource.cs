@@ -10,12 +10,15 @@ public abstract record Resource
     public const string Version = "v1alpha1";
     public const string GroupVersion = Group + "/" + Version;
 
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("API group and version: provisioning.reconciler.dev/v1alpha1.")]
     public string ApiVersion { get; init; } = GroupVersion;
 
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("The kind of resource.")]
     public string Kind { get; init; } = "";
 
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Name, namespace, labels and annotations.")]
     public ResourceMetadata Metadata { get; init; } = new();
 
@@ -28,6 +31,7 @@ public abstract record Resource
 
 public sealed record ResourceMetadata
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Unique name of the resource within its kind.")]
     public string Name { get; init; } = "";
 
@@ -59,9 +63,11 @@ public sealed record Condition
     public const string Reconciling = "Reconciling";
     public const string Stalled = "Stalled";
 
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Type of condition, e.g. Ready.")]
     public string Type { get; init; } = "";
 
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("True, False or Unknown.")]
     public ConditionStatus Status { get; init; } = ConditionStatus.Unknown;
 
@@ -84,6 +90,7 @@ public enum ConditionStatus { True, False, Unknown }
 /// <summary>A reference to another resource by name.</summary>
 public sealed record ResourceRef
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Name of the referenced resource.")]
     public string Name { get; init; } = "";
 }

@@ -21,9 +21,11 @@ public sealed record SecretReference
 
 public sealed record SecretKeyRef
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Name of the Secret.")]
     public string Name { get; init; } = "";
 
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Key within the Secret.")]
     public string Key { get; init; } = "";
 }

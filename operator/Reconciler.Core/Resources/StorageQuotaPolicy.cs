@@ -10,8 +10,11 @@ public sealed record StorageQuotaPolicy : Resource
 
     public StorageQuotaPolicy() => Kind = KindName;
 
+    [System.ComponentModel.DataAnnotations.Required]
+    [Description("The quota and where it may be used.")]
     public StorageQuotaPolicySpec Spec { get; init; } = new();
 
+    [Description("Users bound to this policy and their usage.")]
     public StorageQuotaPolicyStatus? Status { get; init; }
 
     public override ResourceStatus? CurrentStatus => Status;
@@ -19,6 +22,7 @@ public sealed record StorageQuotaPolicy : Resource
 
 public sealed record StorageQuotaPolicySpec
 {
+    [System.ComponentModel.DataAnnotations.Required]
     [Description("Quota per user: 50Gi, 1Ti, 500Mi, or 0 for unlimited.")]
     [IntOrString, JsonConverter(typeof(IntOrStringConverter))]
     public string Quota { get; init; } = "0";

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Reconciler.Core.Resources;
+using Reconciler.Sources.Schema;
+
+namespace Reconciler.Sources.Folder;
+
+/// <summary>One YAML document of the folder: where it is, what it says, and the resource it declares once it is valid.</summary>
+internal sealed class ConfigDocument(string file, string fullPath, YamlJsonDocument yaml)
+{
+    /// <summary>The path shown to users: the folder they gave joined with the file's relative path.</summary>
+    public string File { get; } = file;
+
+    public string FullPath { get; } = fullPath;
+
+    public JsonNode Root { get; } = yaml.Root;
+
+    public Position Start { get; } = yaml.Start;
+
+    public ResourceKind? Kind { get; set; }
+
+    /// <summary>metadata.name when it is a string, even if the document is otherwise invalid.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The typed resource, once the document passed the schema.</summary>
+    public Resource? Resource { get; set; }
+
+    /// <summary>An error at a field path of this document, e.g. <c>spec.rollout.waves[1].percent</c>.</summary>
+    public ConfigError ErrorAt(string path, string message, bool atKey = false) =>
+        ErrorAtPointer(FieldPath.ToPointer(path), path, message, atKey);
+
+    public ConfigError ErrorAtPointer(string pointer, string? path, string message, bool atKey)
+    {
+        var position = yaml.Map.Locate(pointer, atKey);
+        path ??= yaml.Map.PathOf(pointer);
+        return new ConfigError(File, position.Line, position.Column, path.Length == 0 ? Kind?.Kind ?? ConfigError.FileLevel : path, message);
+    }
+
+    /// <summary>Where a field is, as "file:line:column", for messages that point at another document.</summary>
+    public string Where(string path)
+    {
+        var position = yaml.Map.Locate(FieldPath.ToPointer(path), atKey: false);
+        return $"{File}:{position.Line}:{position.Column}";
+    }
+
+    /// <summary>A path written in this document, relative to its file: as shown to users, and as a full path.</summary>
+    public (string Shown, string Full) Resolve(string relative) =>
+        (Path.Combine(Path.GetDirectoryName(File) ?? "", relative), Path.GetFullPath(Path.Combine(Path.GetDirectoryName(FullPath) ?? "", relative)));
+}

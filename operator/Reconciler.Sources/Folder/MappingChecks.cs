@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using Reconciler.Core.Resources;
+
+namespace Reconciler.Sources.Folder;
+
+/// <summary>ProvisioningMapping: references, quota, region, filter, and distinct priorities per source.</summary>
+internal static class MappingChecks
+{
+    public static void Check(LoadedConfig config, Findings findings)
+    {
+        foreach (var (document, mapping) in config.All<ProvisioningMapping>())
+        {
+            var spec = mapping.Spec;
+            FieldChecks.Reference(document, "spec.sourceRef.name", DirectorySource.KindName, spec.SourceRef, config, findings);
+            if (spec.QuotaPolicyRef is not null && spec.Quota is not null)
+                findings.Add(document, "spec.quota", "set either quotaPolicyRef or quota, not both", atKey: true);
+            FieldChecks.Quantity(document, "spec.quota", spec.Quota, findings);
+            if (FieldChecks.Reference(document, "spec.quotaPolicyRef.name", StorageQuotaPolicy.KindName, spec.QuotaPolicyRef, config, findings))
+                CheckRegion(document, mapping, config.Find<StorageQuotaPolicy>(spec.QuotaPolicyRef!.Name), findings);
+            CheckFilter(document, spec.Filter, config.Find<DirectorySource>(spec.SourceRef.Name), findings);
+        }
+        CheckPriorities(config, findings);
+    }
+
+    private static void CheckRegion(ConfigDocument document, ProvisioningMapping mapping, StorageQuotaPolicy? policy, Findings findings)
+    {
+        if (policy?.Spec.AllowedRegions is not { Count: > 0 } regions || regions.Contains(mapping.Spec.StorageRegion)) return;
+        findings.Add(document, "spec.storageRegion",
+            $"mapping '{mapping.Name}' uses storage region '{mapping.Spec.StorageRegion}', but StorageQuotaPolicy '{policy.Name}' allows only {string.Join(", ", regions)}");
+    }
+
+    private static void CheckFilter(ConfigDocument document, UserFilter filter, DirectorySource? source, Findings findings)
+    {
+        if (filter.LdapFilter is not null && source is not null
+            && source.Spec.Type is not (DirectorySourceType.Ldap or DirectorySourceType.ActiveDirectory))
+        {
+            findings.Add(document, "spec.filter.ldapFilter",
+                $"ldapFilter needs an Ldap or ActiveDirectory source, but DirectorySource '{source.Name}' is {source.Spec.Type}");
+        }
+        for (var i = 0; i < (filter.Attributes?.Count ?? 0); i++)
+            CheckCondition(document, $"spec.filter.attributes[{i}]", filter.Attributes![i], findings);
+    }
+
+    private static void CheckCondition(ConfigDocument document, string path, AttributeCondition condition, Findings findings)
+    {
+        var count = condition.Values?.Count ?? 0;
+        var problem = condition.Operator switch
+        {
+            FilterOperator.In or FilterOperator.NotIn when count == 0 => $"operator {condition.Operator} needs at least one value",
+            FilterOperator.Exists when count > 0 => "operator Exists takes no values",
+            FilterOperator.Equals or FilterOperator.StartsWith when count != 1 => $"operator {condition.Operator} needs exactly one value",
+            FilterOperator.Matches when count != 1 => "operator Matches needs exactly one value: a .NET regular expression",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            findings.Add(document, path + ".values", problem, atKey: true);
+            return;
+        }
+        if (condition.Operator != FilterOperator.Matches) return;
+        try
+        {
+            _ = new Regex(condition.Values![0], RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (RegexParseException e)
+        {
+            findings.Add(document, path + ".values[0]", $"not a valid .NET regular expression: {e.Message}");
+        }
+    }
+
+    private static void CheckPriorities(LoadedConfig config, Findings findings)
+    {
+        var groups = config.All<ProvisioningMapping>().GroupBy(m => (m.Resource.Spec.SourceRef.Name, m.Resource.Spec.Priority));
+        foreach (var group in groups)
+        {
+            var (_, first) = group.First();
+            foreach (var (document, later) in group.Skip(1))
+            {
+                findings.Add(document, "spec.priority",
+                    $"mappings '{first.Name}' and '{later.Name}' of DirectorySource '{group.Key.Name}' both have priority {group.Key.Priority}; give each a different priority");
+            }
+        }
+    }
+}

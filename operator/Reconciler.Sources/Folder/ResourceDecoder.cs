@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using Reconciler.Core.Resources;
+using Reconciler.Sources.Schema;
+
+namespace Reconciler.Sources.Folder;
+
+/// <summary>Turns one YAML document into a typed resource: apiVersion and kind first, then the kind's schema, then System.Text.Json.</summary>
+internal static class ResourceDecoder
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private static readonly string KindList = string.Join(", ", ResourceKind.All.Select(k => k.Kind));
+
+    public static void Decode(ConfigDocument document, Findings findings)
+    {
+        if (document.Root is not JsonObject root)
+        {
+            findings.Add(document, "", "a document must be a mapping with apiVersion, kind, metadata and spec");
+            return;
+        }
+        var versionOk = CheckApiVersion(document, root, findings);
+        var kind = FindKind(document, root, findings);
+        if (!versionOk || kind is null) return;
+
+        document.Kind = kind;
+        if ((root["metadata"] as JsonObject)?["name"] is JsonValue name && name.TryGetValue<string>(out var text)) document.Name = text;
+
+        var results = ValidationSchemas.For(kind).Evaluate(JsonSerializer.SerializeToElement(root), new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (!results.IsValid)
+        {
+            foreach (var error in SchemaErrors.Explain(results, root, ValidationSchemas.DocumentFor(kind)))
+                findings.Add(document.ErrorAtPointer(error.Pointer, null, error.Message, error.AtKey));
+            return;
+        }
+
+        Resource resource;
+        try
+        {
+            resource = (Resource)root.Deserialize(kind.Type, Json)!;
+        }
+        catch (JsonException e)
+        {
+            var path = e.Path is { Length: > 2 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : "";
+            findings.Add(document, path, "the value does not fit this field (out of range)");
+            return;
+        }
+        if ((root["metadata"] as JsonObject)?["generation"] is null)
+            resource = resource with { Metadata = resource.Metadata with { Generation = 1 } };
+        document.Resource = resource;
+    }
+
+    private static bool CheckApiVersion(ConfigDocument document, JsonObject root, Findings findings)
+    {
+        if (!root.ContainsKey("apiVersion"))
+        {
+            findings.Add(document, "", $"missing required field 'apiVersion' (write apiVersion: {Resource.GroupVersion})");
+            return false;
+        }
+        if (root["apiVersion"] is JsonValue value && value.TryGetValue<string>(out var text) && text == Resource.GroupVersion) return true;
+        findings.Add(document, "apiVersion", $"apiVersion must be {Resource.GroupVersion}");
+        return false;
+    }
+
+    private static ResourceKind? FindKind(ConfigDocument document, JsonObject root, Findings findings)
+    {
+        if (!root.ContainsKey("kind"))
+        {
+            findings.Add(document, "", $"missing required field 'kind' (one of {KindList})");
+            return null;
+        }
+        if (root["kind"] is not JsonValue value || !value.TryGetValue<string>(out var text))
+        {
+            findings.Add(document, "kind", $"kind must be one of {KindList}");
+            return null;
+        }
+        var kind = ResourceKind.Find(text);
+        if (kind is null)
+        {
+            var suggestion = Spelling.Suggest(text, ResourceKind.All.Select(k => k.Kind));
+            findings.Add(document, "kind", $"unknown kind '{text}'{suggestion}; the kinds are {KindList}");
+        }
+        return kind;
+    }
+}

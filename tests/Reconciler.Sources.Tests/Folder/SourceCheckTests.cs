@@ -1,0 +1,155 @@
+namespace Reconciler.Sources.Tests.Folder;
+
+public sealed class SourceCheckTests
+{
+    [Fact]
+    public void Load_ReportsSourceTypesThatAreNotSupportedYet()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: corp-ldap}
+            spec:
+              type: Ldap
+              ldap: {url: "ldap://127.0.0.1:3890", baseDN: "dc=example,dc=com", bindPassword: {env: LDAP_BIND_PASSWORD}}
+            """);
+
+        config.AssertErrors("test.yaml:5:9: spec.type: type Ldap is not supported yet");
+    }
+
+    [Fact]
+    public void Load_ReportsSettingsBlockOfAnotherType()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: corp}
+            spec:
+              type: Csv
+              csv: {path: users.csv}
+              scim: {tokenTTL: 24h}
+            """);
+
+        config.AssertErrors("test.yaml:7:3: spec.scim: scim settings are for Scim sources, but spec.type is Csv");
+    }
+
+    [Fact]
+    public void Load_ReportsCsvSourceWithoutPath()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: corp}
+            spec:
+              type: Csv
+            """);
+
+        config.AssertErrors("test.yaml:4:1: spec.csv.path: a Csv source needs spec.csv.path: the CSV export, relative to this file");
+    }
+
+    [Fact]
+    public void Load_ReportsMissingCsvFileWithResolvedPath()
+    {
+        using var config = new TempConfig().WithBase().Write("teams/test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: corp}
+            spec:
+              type: Csv
+              csv:
+                path: exports/people.csv
+            """);
+
+        var error = Assert.Single(config.Load().Errors);
+
+        Assert.Equal(
+            $"{Path.Join(config.Directory, "teams", "test.yaml")}:7:11: spec.csv.path: file '{Path.Join(config.Directory, "teams", "exports", "people.csv")}' does not exist",
+            error.ToString());
+    }
+
+    [Fact]
+    public void Load_ReportsBadAndZeroDurations()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: corp}
+            spec:
+              type: Csv
+              csv: {path: users.csv}
+              syncInterval: 1 hour
+            ---
+            apiVersion: provisioning.reconciler.dev/v1alpha1
+            kind: DirectorySource
+            metadata: {name: corp2}
+            spec:
+              type: Csv
+              csv: {path: users.csv}
+              syncInterval: 0s
+            """);
+
+        config.AssertErrors(
+            "test.yaml:7:17: spec.syncInterval: '1 hour' is not a duration; write e.g. 30s, 15m, 1h, 24h (units ms, s, m, h)",
+            "test.yaml:15:17: spec.syncInterval: syncInterval must be greater than 0");
+    }
+
+    [Fact]
+    public void Load_ReportsScimTokenTtlThatIsNotADuration()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: okta}
+            spec:
+              type: Scim
+              scim: {tokenTTL: 1y}
+            """);
+
+        config.AssertErrors(
+            "test.yaml:5:9: spec.type: type Scim is not supported yet",
+            "test.yaml:6:20: spec.scim.tokenTTL: '1y' is not a duration; write e.g. 30s, 15m, 1h, 24h (units ms, s, m, h)");
+    }
+
+    [Fact]
+    public void Load_ReportsDeletionGuardOutOfRange()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: corp}
+            spec:
+              type: Csv
+              csv: {path: users.csv}
+              deletionGuard:
+                maxDeletePercent: 150
+                maxDeleteCount: -1
+            """);
+
+        config.AssertErrors(
+            "test.yaml:8:23: spec.deletionGuard.maxDeletePercent: maxDeletePercent must be between 0 and 100",
+            "test.yaml:9:21: spec.deletionGuard.maxDeleteCount: maxDeleteCount must not be negative");
+    }
+
+    [Fact]
+    public void Load_ReportsSecretReferenceWithNoneOrSeveralPlaces()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: corp-ldap}
+            spec:
+              type: ActiveDirectory
+              ldap:
+                url: ldaps://dc1.example.com
+                baseDN: dc=example,dc=com
+                bindPassword: {env: AD_PASSWORD, file: /run/secrets/ad}
+            ---
+            apiVersion: provisioning.reconciler.dev/v1alpha1
+            kind: DirectorySource
+            metadata: {name: google}
+            spec:
+              type: GoogleWorkspace
+              googleWorkspace:
+                adminEmail: admin@example.com
+                serviceAccountKey: {}
+            """);
+
+        config.AssertErrors(
+            "test.yaml:5:9: spec.type: type ActiveDirectory is not supported yet",
+            "test.yaml:9:19: spec.ldap.bindPassword: set only one of env, file or secretRef, not env and file",
+            "test.yaml:15:9: spec.type: type GoogleWorkspace is not supported yet",
+            "test.yaml:18:24: spec.googleWorkspace.serviceAccountKey: set one of env, file or secretRef");
+    }
+}
