@@ -1,0 +1,92 @@
+using Reconciler.Core.Resources;
+
+namespace Reconciler.Connectors.Csv;
+
+/// <summary>
+/// Where each user field is in a CSV export, found by header name (case-insensitive, any order). Columns that are
+/// no user field become attributes, keyed by their header as written.
+/// </summary>
+/// <param name="Count">How many fields every row must have: the header's.</param>
+internal sealed record CsvColumns(int Count)
+{
+    public const int Absent = -1;
+
+    public int Id { get; private init; } = Absent;
+    public int UserName { get; private init; } = Absent;
+    public int Email { get; private init; } = Absent;
+    public int DisplayName { get; private init; } = Absent;
+    public int GivenName { get; private init; } = Absent;
+    public int Surname { get; private init; } = Absent;
+    public int Department { get; private init; } = Absent;
+    public int Title { get; private init; } = Absent;
+    public int Groups { get; private init; } = Absent;
+    public int OrganizationalUnit { get; private init; } = Absent;
+    public int Enabled { get; private init; } = Absent;
+
+    /// <summary>Index and header of every column that is not a user field.</summary>
+    public IReadOnlyList<(int Index, string Name)> Attributes { get; private init; } = [];
+
+    /// <summary>
+    /// Reads the header. The names of id, userName, email, displayName, givenName, surname, department and title
+    /// follow the source's attribute mapping when it sets them.
+    /// </summary>
+    /// <param name="problem">Why the header cannot be used (without file and line), when null is returned.</param>
+    public static CsvColumns? Parse(IReadOnlyList<string> header, AttributeMapping? mapping, out string? problem)
+    {
+        var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < header.Count; i++)
+        {
+            var name = Clean(header[i]);
+            if (name.Length == 0) continue;
+            if (!names.TryAdd(name, i))
+            {
+                problem = $"column '{name}' appears twice";
+                return null;
+            }
+        }
+
+        var id = mapping?.Id ?? "id";
+        var userName = mapping?.UserName ?? "userName";
+        var email = mapping?.Email ?? "email";
+        var missing = new[] { id, userName, email }.Where(required => !names.ContainsKey(required)).ToList();
+        if (missing.Count > 0)
+        {
+            problem = missing.Count == 1
+                ? $"missing column '{missing[0]}'"
+                : $"missing columns {string.Join(", ", missing.Select(m => $"'{m}'"))}";
+            if (header.Count == 1 && header[0].Contains(';')) problem += "; the header looks separated by ';', but columns must be separated by ','";
+            return null;
+        }
+
+        var used = new HashSet<int>();
+        int Find(string name)
+        {
+            if (!names.TryGetValue(name, out var index)) return Absent;
+            used.Add(index);
+            return index;
+        }
+
+        var columns = new CsvColumns(header.Count)
+        {
+            Id = Find(id),
+            UserName = Find(userName),
+            Email = Find(email),
+            DisplayName = Find(mapping?.DisplayName ?? "displayName"),
+            GivenName = Find(mapping?.GivenName ?? "givenName"),
+            Surname = Find(mapping?.Surname ?? "surname"),
+            Department = Find(mapping?.Department ?? "department"),
+            Title = Find(mapping?.Title ?? "title"),
+            Groups = Find("groups"),
+            OrganizationalUnit = Find("organizationalUnit"),
+            Enabled = Find("enabled"),
+        };
+        problem = null;
+        return columns with
+        {
+            Attributes = names.Where(n => !used.Contains(n.Value)).OrderBy(n => n.Value).Select(n => (n.Value, n.Key)).ToList(),
+        };
+    }
+
+    /// <summary>Header names are trimmed; a byte-order mark that reached the text (a file saved twice) is dropped.</summary>
+    private static string Clean(string name) => name.Trim().TrimStart('\uFEFF').Trim();
+}
