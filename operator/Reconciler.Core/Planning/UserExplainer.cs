@@ -25,9 +25,9 @@ public static class UserExplainer
                 && (user is not null ? r.ExternalId == user.Id : Is(query, r.ExternalId, r.Email, r.UserName)));
             if (user is null && row is null) continue;
             var id = user?.Id ?? row!.ExternalId;
-            found.Add(new UserExplanation(source.Name, id, user, row,
-                user is null ? [] : Verdicts(desired, source, user),
-                Outcome(plan, source, id, user, row)));
+            var verdicts = user is null ? [] : Verdicts(desired, source, user);
+            found.Add(new UserExplanation(source.Name, id, user, row, verdicts,
+                Outcome(plan, source, id, user, row, verdicts.FirstOrDefault(v => v.Won)?.Mapping)));
         }
         return found;
     }
@@ -60,7 +60,7 @@ public static class UserExplainer
         return verdicts;
     }
 
-    private static string Outcome(Plan plan, DirectorySource source, string id, ImportedUser? user, ProvisionedUser? row)
+    private static string Outcome(Plan plan, DirectorySource source, string id, ImportedUser? user, ProvisionedUser? row, string? winner)
     {
         var change = plan.Changes.FirstOrDefault(c => c.Source == source.Name && c.ExternalId == id);
         if (change is not null) return $"plan: {change.Verb} — {change.Reason}";
@@ -74,7 +74,9 @@ public static class UserExplainer
         if (user is null) return "no change";
         if (!user.Enabled) return "not imported: disabled in the directory when first seen";
         if (string.IsNullOrWhiteSpace(user.Email)) return "not imported: the directory has no email for this user";
-        return "not imported: no mapping that auto-imports new users matches";
+        return winner is null
+            ? "not imported: no mapping matches"
+            : $"not imported: the winning mapping {winner} does not auto-import new users";
     }
 
     private static bool Is(string query, string id, string email, string userName) =>

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Text.Json;
+using Reconciler.Cli.Engine;
+using Reconciler.Cli.Output;
+using Reconciler.Core.Registry;
+using Reconciler.Core.Resources;
+using Spectre.Console;
+
+namespace Reconciler.Cli.Commands;
+
+/// <summary>`status`: what the last reconcile recorded: each resource's Ready condition and the users per state.</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var store = Options.Store();
+        var output = Options.Output();
+        var command = new Command("status", "Show each resource's conditions and the users per state, as last reconciled") { store, output };
+        command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
+        {
+            await using var opened = await StoreLocation.OpenAsync(parse.GetValue(store)!, readOnly: true, ct);
+            var statuses = await opened.LoadStatusAsync(ct);
+            var users = await opened.ListUsersAsync(null, ct);
+            var counts = Enum.GetValues<UserState>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => users.Count(u => u.State == s));
+            if (parse.GetValue(output) == "json")
+            {
+                Console.WriteLine(CliJson.Serialize(new
+                {
+                    resources = statuses.Select(s => new
+                    {
+                        kind = s.Kind,
+                        name = s.Name,
+                        summary = s.Summary,
+                        updatedAt = s.UpdatedAt,
+                        status = JsonDocument.Parse(s.StatusJson).RootElement,
+                    }),
+                    users = counts,
+                }));
+                return 0;
+            }
+            var table = new Table().AddColumns("Kind", "Name", "Ready", "Reason", "Summary", "Updated");
+            foreach (var status in statuses.OrderBy(s => KindOrder(s.Kind)).ThenBy(s => s.Name, StringComparer.Ordinal))
+            {
+                var ready = ReconcileEngine.ConditionsOf(status.StatusJson)?.FirstOrDefault(c => c.Type == Condition.Ready);
+                table.AddRow(Cell(status.Kind), Cell(status.Name), Cell(ready?.Status.ToString() ?? "Unknown"), Cell(ready?.Reason ?? ""),
+                    Cell(ready is { Status: not ConditionStatus.True } ? ready.Message : status.Summary),
+                    Cell(status.UpdatedAt.ToString("u")));
+            }
+            Terminal.Render(table);
+            Terminal.Line($"Users: {string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}"))}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static int KindOrder(string kind) => kind switch
+    {
+        DirectorySource.KindName => 0,
+        ProvisioningMapping.KindName => 1,
+        StorageQuotaPolicy.KindName => 2,
+        _ => 3,
+    };
+
+    private static Markup Cell(string text) => new(Markup.Escape(text));
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Reconciler.Cli.Output;
+using Reconciler.Core.Directory;
+using Reconciler.Core.Planning;
+using Reconciler.Core.Registry;
+using Reconciler.Core.Resources;
+using Reconciler.Core.Status;
+using Reconciler.Store.Contract;
+
+namespace Reconciler.Cli.Engine;
+
+/// <summary>What one pass read and decided.</summary>
+public sealed record PassResult(
+    DesiredState Desired,
+    IReadOnlyDictionary<string, DirectorySnapshot> Snapshots,
+    IReadOnlyList<ProvisionedUser> Registry,
+    Plan Plan,
+    DateTimeOffset Now)
+{
+    public IEnumerable<DirectorySnapshot> Failed => Snapshots.Values.Where(s => s.Failed);
+}
+
+public sealed record ApplyOutcome(ApplyResult Result, IReadOnlyList<ResourceReport> Reports, IReadOnlyList<ProvisionedUser> RegistryAfter);
+
+/// <summary>
+/// One reconcile, impure → pure → impure: read the directories and the registry, plan, then write the snapshots,
+/// the plan (one transaction) and every resource's status.
+/// </summary>
+public sealed class ReconcileEngine(DirectoryImporter importer, TimeProvider clock)
+{
+    public async Task<PassResult> PlanAsync(
+        DesiredState desired, IReconcilerStore? store, bool allowDeletions, bool showProgress, CancellationToken cancellationToken)
+    {
+        var snapshots = await importer.ImportAsync(desired, desired.Sources, showProgress, cancellationToken);
+        IReadOnlyList<ProvisionedUser> registry = store is null ? [] : await store.LoadRegistryAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var plan = ProvisioningPlanner.Plan(desired, snapshots, registry, new PlanOptions(now, allowDeletions));
+        return new PassResult(desired, snapshots, registry, plan, now);
+    }
+
+    public async Task<ApplyOutcome> ApplyAsync(PassResult pass, IReconcilerStore store, CancellationToken cancellationToken)
+    {
+        foreach (var snapshot in pass.Snapshots.Values.Where(s => !s.Failed))
+        {
+            await store.SaveSnapshotAsync(snapshot, cancellationToken);
+        }
+        var result = await store.ApplyAsync(pass.Plan, new ApplyContext(pass.Desired.Revision, pass.Now), cancellationToken);
+        var after = RegistryOverlay.Apply(pass.Registry, pass.Plan);
+        var reports = await RecordStatusAsync(pass, store, applied: true, after, cancellationToken);
+        return new ApplyOutcome(result, reports, after);
+    }
+
+    public async Task<IReadOnlyList<ResourceReport>> RecordStatusAsync(
+        PassResult pass, IReconcilerStore store, bool applied, IReadOnlyList<ProvisionedUser> registryAfter, CancellationToken cancellationToken)
+    {
+        var previous = (await store.LoadStatusAsync(cancellationToken))
+            .ToDictionary(s => (s.Kind, s.Name), s => ConditionsOf(s.StatusJson));
+        var reports = StatusBuilder.Build(pass.Desired, pass.Snapshots, pass.Plan, applied, registryAfter, pass.Now,
+            (kind, name) => previous.GetValueOrDefault((kind, name)));
+        await store.SaveStatusAsync(
+            reports.Select(r => new StoredStatus(r.Kind, r.Name,
+                JsonSerializer.Serialize(r.Status, r.Status.GetType(), CliJson.Options), r.Summary, pass.Now)).ToList(),
+            cancellationToken);
+        return reports;
+    }
+
+    public static IReadOnlyList<Condition>? ConditionsOf(string statusJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(statusJson);
+            return document.RootElement.TryGetProperty("conditions", out var conditions)
+                ? conditions.Deserialize<List<Condition>>(CliJson.Options)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

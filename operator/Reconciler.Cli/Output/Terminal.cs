@@ -1,0 +1,33 @@
+using Spectre.Console;
+
+namespace Reconciler.Cli.Output;
+
+/// <summary>Where the CLI writes: Spectre tables and progress on a terminal, plain lines when redirected.</summary>
+public static class Terminal
+{
+    public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    public static void Error(string message) => Console.Error.WriteLine("error: " + message);
+
+    public static void Warn(string message) => Console.Error.WriteLine("warning: " + message);
+
+    public static void Line(string message) => Console.Out.WriteLine(message);
+
+    public static void Render(Table table)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            table.Border(TableBorder.Ascii);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Out = new AnsiConsoleOutput(Console.Out),
+            });
+            console.Profile.Width = 200;
+            console.Write(table);
+            return;
+        }
+        AnsiConsole.Write(table);
+    }
+}
