@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Reconciler.Cli.Output;
 using Reconciler.Core.Directory;
 using Reconciler.Core.Planning;
@@ -53,15 +54,44 @@ public sealed class ReconcileEngine(DirectoryImporter importer, TimeProvider clo
     public async Task<IReadOnlyList<ResourceReport>> RecordStatusAsync(
         PassResult pass, IReconcilerStore store, bool applied, IReadOnlyList<ProvisionedUser> registryAfter, CancellationToken cancellationToken)
     {
-        var previous = (await store.LoadStatusAsync(cancellationToken))
-            .ToDictionary(s => (s.Kind, s.Name), s => ConditionsOf(s.StatusJson));
+        var stored = (await store.LoadStatusAsync(cancellationToken)).ToDictionary(s => (s.Kind, s.Name));
         var reports = StatusBuilder.Build(pass.Desired, pass.Snapshots, pass.Plan, applied, registryAfter, pass.Now,
-            (kind, name) => previous.GetValueOrDefault((kind, name)));
-        await store.SaveStatusAsync(
-            reports.Select(r => new StoredStatus(r.Kind, r.Name,
-                JsonSerializer.Serialize(r.Status, r.Status.GetType(), CliJson.Options), r.Summary, pass.Now)).ToList(),
-            cancellationToken);
+            (kind, name) => stored.TryGetValue((kind, name), out var s) ? ConditionsOf(s.StatusJson) : null);
+        var records = reports.Select(r =>
+        {
+            var json = JsonSerializer.Serialize(r.Status, r.Status.GetType(), CliJson.Options);
+            return stored.TryGetValue((r.Kind, r.Name), out var old) && old.Summary == r.Summary && SameSubstance(old.StatusJson, json)
+                ? old
+                : new StoredStatus(r.Kind, r.Name, json, r.Summary, pass.Now);
+        }).ToList();
+        await store.SaveStatusAsync(records, cancellationToken);
         return reports;
+    }
+
+    /// <summary>
+    /// Whether two statuses say the same thing apart from when the source was last read. A pass that changes
+    /// nothing then writes nothing: live sync times are in /metrics and the run log.
+    /// </summary>
+    private static bool SameSubstance(string storedJson, string newJson)
+    {
+        static JsonNode? Strip(string json)
+        {
+            var node = JsonNode.Parse(json);
+            if (node is JsonObject o)
+            {
+                o.Remove("lastSyncTime");
+                o.Remove("lastSyncDuration");
+            }
+            return node;
+        }
+        try
+        {
+            return JsonNode.DeepEquals(Strip(storedJson), Strip(newJson));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     public static IReadOnlyList<Condition>? ConditionsOf(string statusJson)

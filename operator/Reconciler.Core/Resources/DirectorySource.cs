@@ -139,7 +139,7 @@ public sealed record GoogleWorkspaceSettings
 
 public sealed record DirectorySourceStatus : ResourceStatus
 {
-    [Description("When the last sync finished.")]
+    [Description("When the read that last changed this status finished. A sync that changes nothing writes nothing; live sync times are in /metrics.")]
     public DateTimeOffset? LastSyncTime { get; init; }
 
     [Description("How long the last sync took, as a Go-style duration.")]

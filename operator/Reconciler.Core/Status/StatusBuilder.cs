@@ -26,6 +26,12 @@ public static class StatusBuilder
     {
         var reports = new List<ResourceReport>();
         var active = registryAfter.Where(u => u.State == UserState.Active).ToList();
+        var bySourceState = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach (var user in registryAfter)
+        {
+            if (!bySourceState.TryGetValue(user.Source, out var counts)) bySourceState[user.Source] = counts = new int[3];
+            counts[(int)user.State]++;
+        }
         var byMapping = active.GroupBy(u => u.Mapping).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var byPolicy = active.Where(u => u.QuotaPolicy is not null)
             .GroupBy(u => u.QuotaPolicy!).ToDictionary(g => g.Key, g => (Users: g.Count(), Bytes: g.Sum(u => u.QuotaBytes)), StringComparer.Ordinal);
@@ -43,16 +49,17 @@ public static class StatusBuilder
                 changes.Count(c => c is Create), changes.Count(c => c is Update), changes.Count(c => c is Preserve),
                 changes.Count(c => c is Disable), changes.Count(c => c is Restore),
                 plan.Conflicts.Count(c => c.Source == source.Name), block?.HeldBack.Count ?? 0);
+            var held = bySourceState.GetValueOrDefault(source.Name) ?? new int[3];
+            var state = $"{snapshot?.Users.Count ?? 0} users read; {held[0]} active, {held[1]} preserved, {held[2]} disabled";
             var (ok, reason, message) = source.Spec.Suspend ? (false, "Suspended", "suspended: not read or reconciled")
                 : snapshot is null ? (false, "NotSynced", "not read yet")
                 : snapshot.Failed ? (false, "ReadFailed", string.Join("; ", snapshot.Problems.Take(3)))
                 : block is not null ? (false, "DeletionGuard", block.Message)
                 : !snapshot.Complete ? (false, "ImportIncomplete",
                     $"{snapshot.Problems.Count} problem(s), first: {snapshot.Problems.FirstOrDefault()}; nobody preserved or disabled")
-                : (true, "Synced", $"{Verb(applied)} {summary}");
+                : (true, "Synced", applied ? state : $"{state}; pending: {summary}");
             sourceReady[source.Name] = (ok || reason == "ImportIncomplete" || reason == "DeletionGuard", reason);
-            var line = snapshot is null || snapshot.Failed ? message
-                : $"{snapshot.Users.Count} users in {GoDuration.Format(snapshot.Duration)}; {summary}; next in {source.Spec.SyncInterval}";
+            var line = snapshot is null || snapshot.Failed ? message : $"{state}; every {source.Spec.SyncInterval}";
             reports.Add(new ResourceReport(source.Kind, source.Name, new DirectorySourceStatus
             {
                 ObservedGeneration = source.Metadata.Generation,
@@ -118,5 +125,4 @@ public static class StatusBuilder
         return reports;
     }
 
-    private static string Verb(bool applied) => applied ? "applied:" : "planned:";
 }
