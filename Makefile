@@ -17,10 +17,14 @@ run:
 # Installs what the tests need, then runs every test project.
 test: deps
 	$(DOTNET) build Reconciler.sln -c Release --nologo -v quiet
-	$(DOTNET) test Reconciler.sln -c Release --no-build --nologo -v quiet
+	@set -o pipefail; $(DOTNET) test Reconciler.sln -c Release --no-build --nologo -v quiet 2>&1 | awk '{ print } \
+	  /(Passed|Failed)! +-/ { for (i = 1; i <= NF; i++) { if ($$i == "Failed:") f += $$(i+1); if ($$i == "Passed:") p += $$(i+1) } } \
+	  END { printf "tests: %d passed, %d failed\n", p, f }'
 
+# Nothing beyond the .NET SDK yet: SQLite is embedded and Kestrel ships with ASP.NET Core.
+# Directory servers (slapd, samba) join here with their connectors.
 deps:
-	@true
+	@command -v $(DOTNET) >/dev/null || { echo "the .NET SDK 10 is required (dotnet not on PATH)"; exit 1; }
 
 bench:
 	$(DOTNET) run --project tests/Reconciler.Benchmarks -c Release -- $(BENCH_ARGS)

@@ -97,7 +97,7 @@ public sealed class MetricsEndpointTests
         await using var host = await RunningHost.StartAsync();
 
         host.Metrics.SetPlanChanges(9, 9, 9, 9, 9, 9);
-        host.Metrics.SetPlanChanges(new PlanSummary(Create: 3, Update: 1, Preserve: 2, Disable: 0, Restore: 4, Conflict: 1, Blocked: 0));
+        host.Metrics.SetPlanChanges(new PlanSummary(Create: 3, Update: 1, Preserve: 2, Disable: 0, Restore: 4, Conflict: 1, Blocked: 7));
 
         var scrape = await host.ScrapeAsync();
         Assert.Equal(3, scrape.Value("reconciler_plan_changes", ("action", "create")));
@@ -106,6 +106,7 @@ public sealed class MetricsEndpointTests
         Assert.Equal(0, scrape.Value("reconciler_plan_changes", ("action", "disable")));
         Assert.Equal(4, scrape.Value("reconciler_plan_changes", ("action", "restore")));
         Assert.Equal(1, scrape.Value("reconciler_plan_changes", ("action", "conflict")));
+        Assert.Equal(7, scrape.Value("reconciler_plan_changes", ("action", "blocked")));
     }
 
     [Fact]

@@ -50,7 +50,6 @@ public sealed class RunLoop(ReconcileEngine engine, ReconcilerMetrics metrics, R
         watcher.WatchFiles(desired.Sources.Where(s => s.Spec.Csv is not null && desired.OriginOf(s) is not null)
             .Select(s => Path.Combine(Path.GetDirectoryName(desired.OriginOf(s)!.File)!, s.Spec.Csv!.Path)));
 
-        using var scope = logger.BeginScope("revision {Revision}", desired.Revision);
         try
         {
             var pass = await engine.PlanAsync(desired, store, allowDeletions: false, showProgress: false, cancellationToken);
@@ -64,8 +63,9 @@ public sealed class RunLoop(ReconcileEngine engine, ReconcilerMetrics metrics, R
             metrics.SetUsersPerState(Enum.GetValues<UserState>().ToDictionary(s => s, s => outcome.RegistryAfter.Count(u => u.State == s)));
             metrics.SetPlanChanges(pass.Plan.Summary);
             metrics.ObserveReconcile(clock.Elapsed, success: !pass.Failed.Any());
-            logger.LogInformation("reconciled: {Summary}; {Written} row(s) written; {Seconds:0.00} s",
-                pass.Plan.Summary.ToString(), outcome.Result.UsersWritten, clock.Elapsed.TotalSeconds);
+            var states = Enum.GetValues<UserState>().Select(s => $"{outcome.RegistryAfter.Count(u => u.State == s)} {s.ToString().ToLowerInvariant()}");
+            logger.LogInformation("reconciled revision {Revision}: {Summary}; users {States}; {Written} row(s) written; {Seconds:0.00} s",
+                desired.Revision, pass.Plan.Summary.ToString(), string.Join(", ", states), outcome.Result.UsersWritten, clock.Elapsed.TotalSeconds);
         }
         catch (StoreException e)
         {

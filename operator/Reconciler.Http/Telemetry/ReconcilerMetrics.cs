@@ -20,7 +20,7 @@ public sealed class ReconcilerMetrics
     // A reconcile takes from milliseconds (nothing changed) to minutes (a million users on a slow store).
     private static readonly double[] ReconcileBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
-    private static readonly string[] PlanActions = ["create", "update", "preserve", "disable", "restore", "conflict"];
+    private static readonly string[] PlanActions = ["create", "update", "preserve", "disable", "restore", "conflict", "blocked"];
 
     private static readonly HashSet<string> KnownMethods =
         new(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], StringComparer.Ordinal);
@@ -111,10 +111,10 @@ public sealed class ReconcilerMetrics
         _sourceSyncErrors.RemoveLabelled(source);
     }
 
-    /// <summary>Sets the counts of the last plan, per action.</summary>
-    public void SetPlanChanges(int create, int update, int preserve, int disable, int restore, int conflict)
+    /// <summary>Sets the counts of the last plan, per action; blocked counts removals a deletion guard held back.</summary>
+    public void SetPlanChanges(int create, int update, int preserve, int disable, int restore, int conflict, int blocked = 0)
     {
-        int[] counts = [create, update, preserve, disable, restore, conflict];
+        int[] counts = [create, update, preserve, disable, restore, conflict, blocked];
         for (var i = 0; i < PlanActions.Length; i++)
         {
             _planChanges.WithLabels(PlanActions[i]).Set(counts[i]);
@@ -125,7 +125,7 @@ public sealed class ReconcilerMetrics
     public void SetPlanChanges(PlanSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        SetPlanChanges(summary.Create, summary.Update, summary.Preserve, summary.Disable, summary.Restore, summary.Conflict);
+        SetPlanChanges(summary.Create, summary.Update, summary.Preserve, summary.Disable, summary.Restore, summary.Conflict, summary.Blocked);
     }
 
     /// <summary>
