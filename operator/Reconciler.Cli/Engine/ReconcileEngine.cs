@@ -55,14 +55,18 @@ public sealed class ReconcileEngine(DirectoryImporter importer, TimeProvider clo
         PassResult pass, IReconcilerStore store, bool applied, IReadOnlyList<ProvisionedUser> registryAfter, CancellationToken cancellationToken)
     {
         var stored = (await store.LoadStatusAsync(cancellationToken)).ToDictionary(s => (s.Kind, s.Name));
-        var reports = StatusBuilder.Build(pass.Desired, pass.Snapshots, pass.Plan, applied, registryAfter, pass.Now,
+        var (desired, generations) = SpecGenerations.Assign(pass.Desired,
+            (kind, name) => stored.TryGetValue((kind, name), out var s) ? new SpecGeneration(s.SpecHash, s.Generation) : null);
+        var reports = StatusBuilder.Build(desired, pass.Snapshots, pass.Plan, applied, registryAfter, pass.Now,
             (kind, name) => stored.TryGetValue((kind, name), out var s) ? ConditionsOf(s.StatusJson) : null);
         var records = reports.Select(r =>
         {
             var json = JsonSerializer.Serialize(r.Status, r.Status.GetType(), CliJson.Options);
+            var spec = generations[(r.Kind, r.Name)];
             return stored.TryGetValue((r.Kind, r.Name), out var old) && old.Summary == r.Summary && SameSubstance(old.StatusJson, json)
+                   && old.SpecHash == spec.SpecHash && old.Generation == spec.Generation
                 ? old
-                : new StoredStatus(r.Kind, r.Name, json, r.Summary, pass.Now);
+                : new StoredStatus(r.Kind, r.Name, json, r.Summary, pass.Now, spec.SpecHash, spec.Generation);
         }).ToList();
         await store.SaveStatusAsync(records, cancellationToken);
         return reports;

@@ -65,6 +65,16 @@ internal sealed class PlanBook(IReadOnlyList<ProvisionedUser> registry, PlanOpti
         _emailOwners![user.Email] = user;
     }
 
+    /// <summary>A provisioned user's email changes: the old address is free again, the new one is theirs.</summary>
+    public void MoveEmail(ProvisionedUser before, ProvisionedUser after)
+    {
+        if (EmailOwner(before.Email) is { } owner && owner.Source == before.Source && owner.ExternalId == before.ExternalId)
+        {
+            _emailOwners!.Remove(before.Email);
+        }
+        if (after.Email.Length > 0) ClaimEmail(after);
+    }
+
     public void Conflict(string source, string externalId, string email, string mapping, ProvisionedUser owner)
     {
         var sameSource = owner.Source == source;

@@ -22,6 +22,7 @@ public static class ProvisioningPlanner
         book.CountProvisioned();
 
         var declared = new HashSet<string>(StringComparer.Ordinal);
+        var planners = new List<SourcePlanner>();
         foreach (var source in desired.Sources.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             declared.Add(source.Name);
@@ -30,8 +31,21 @@ public static class ProvisioningPlanner
                 .Select(m => CompiledMapping.Compile(m, desired.QuotaPolicies)));
             var snapshot = imported.GetValueOrDefault(source.Name);
             if (Skip(source, snapshot, book)) continue;
-            new SourcePlanner(source, snapshot!, mappings, book).Run();
+            planners.Add(new SourcePlanner(source, snapshot!, mappings, book));
         }
+
+        // Existing users first, across all sources, so that every email they release or take is settled before
+        // anyone new claims one; then email changes that waited on a release; then new users; then removals.
+        foreach (var planner in planners) planner.PlanProvisioned();
+        int settled;
+        do
+        {
+            settled = planners.Sum(p => p.RetryWaiting(lastTry: false));
+        }
+        while (settled > 0);
+        foreach (var planner in planners) planner.RetryWaiting(lastTry: true);
+        foreach (var planner in planners) planner.PlanNewUsers();
+        foreach (var planner in planners) planner.PlanRemovals();
 
         foreach (var orphan in registry.Where(u => !declared.Contains(u.Source)).GroupBy(u => u.Source).OrderBy(g => g.Key))
         {

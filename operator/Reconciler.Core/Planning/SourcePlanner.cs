@@ -5,48 +5,79 @@ using Reconciler.Core.Resources;
 
 namespace Reconciler.Core.Planning;
 
-/// <summary>Plans one source: every imported user against the source's mappings and its part of the registry.</summary>
+/// <summary>
+/// Plans one source: every imported user against the source's mappings and its part of the registry.
+/// Runs in phases driven by <see cref="ProvisioningPlanner"/> so that emails released or taken by users who are
+/// already provisioned (in any source) are settled before anyone new claims one: a plan applied is then final.
+/// </summary>
 internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot snapshot, SourceMappings mappings, PlanBook book)
 {
     private readonly List<PlanAction> _removals = [];
+    private readonly List<(ImportedUser User, CompiledMapping Winner)> _new = [];
+    private List<(ProvisionedUser Row, ImportedUser User, CompiledMapping Winner)> _waiting = [];
+    private Dictionary<string, int> _byId = new(StringComparer.Ordinal);
+    private bool[] _seen = [];
+    private int _active;
     private DateTimeOffset Now => book.Options.Now;
 
-    public void Run()
+    /// <summary>Phase 1: users already in the registry. Email changes onto a taken address wait for phase 2.</summary>
+    public void PlanProvisioned()
     {
         var registry = book.Registry;
-        var byId = new Dictionary<string, int>(StringComparer.Ordinal);
-        var active = 0;
         for (var i = 0; i < registry.Count; i++)
         {
             var row = registry[i];
             if (row.Source != source.Name) continue;
-            byId[row.ExternalId] = i;
-            if (row.State == UserState.Active) active++;
+            _byId[row.ExternalId] = i;
+            if (row.State == UserState.Active) _active++;
         }
-        var seen = new bool[registry.Count];
+        _seen = new bool[registry.Count];
 
         foreach (var user in snapshot.Users)
         {
             var winner = user.Enabled ? mappings.Winner(user) : null;
             if (winner is not null) book.Tally(winner.Name)[0]++;
-            if (byId.TryGetValue(user.Id, out var index))
+            if (_byId.TryGetValue(user.Id, out var index))
             {
-                seen[index] = true;
-                PlanExisting(registry[index], user, winner);
+                _seen[index] = true;
+                PlanExisting(registry[index], user, winner, lastTry: false);
             }
             else if (winner is not null)
             {
-                PlanNew(user, winner);
+                _new.Add((user, winner));
             }
         }
+    }
 
+    /// <summary>
+    /// Phase 2: retries email changes that waited for an address another user releases in this plan.
+    /// Returns how many could go ahead; on the last try the rest keep their email and are reported as conflicts.
+    /// </summary>
+    public int RetryWaiting(bool lastTry)
+    {
+        var waiting = _waiting;
+        _waiting = [];
+        foreach (var (row, user, winner) in waiting) PlanExisting(row, user, winner, lastTry);
+        return waiting.Count - _waiting.Count;
+    }
+
+    /// <summary>Phase 3: users seen for the first time, once every existing user's email is settled.</summary>
+    public void PlanNewUsers()
+    {
+        foreach (var (user, winner) in _new) PlanNew(user, winner);
+    }
+
+    /// <summary>Phase 4: users the directory no longer lists, then the deletion guard over all removals.</summary>
+    public void PlanRemovals()
+    {
         if (!snapshot.Complete) return;
-        foreach (var index in byId.Values)
+        var registry = book.Registry;
+        foreach (var index in _byId.Values)
         {
             var row = registry[index];
-            if (!seen[index] && row.State == UserState.Active) Remove(row, "removed from the directory");
+            if (!_seen[index] && row.State == UserState.Active) Remove(row, "removed from the directory");
         }
-        Guard(active);
+        Guard(_active);
     }
 
     private void PlanNew(ImportedUser user, CompiledMapping winner)
@@ -63,7 +94,7 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
         book.Add(new Create(created, $"matches mapping {winner.Name} (priority {winner.Spec.Priority})"));
     }
 
-    private void PlanExisting(ProvisionedUser row, ImportedUser user, CompiledMapping? winner)
+    private void PlanExisting(ProvisionedUser row, ImportedUser user, CompiledMapping? winner, bool lastTry)
     {
         if (winner is null)
         {
@@ -72,10 +103,23 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
             return;
         }
 
-        var emailAllowed = EmailAllowed(row, user, winner);
+        bool emailAllowed;
+        switch (EmailDecision(row, user, winner, lastTry))
+        {
+            case EmailOutcome.Wait:
+                _waiting.Add((row, user, winner));
+                return;
+            case EmailOutcome.Follow:
+                emailAllowed = true;
+                break;
+            default:
+                emailAllowed = false;
+                break;
+        }
         if (Provisioning.IsCurrent(row, user, winner, emailAllowed)) return;
 
         var after = Provisioning.Desired(row, user, winner, emailAllowed, Now);
+        if (after.Email != row.Email) book.MoveEmail(row, after);
         var fields = Provisioning.Changes(row, after);
         if (row.State != UserState.Active)
         {
@@ -90,21 +134,24 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
         book.Add(new Update(row, after, fields, reason));
     }
 
+    private enum EmailOutcome { Follow, Keep, Wait }
+
     /// <summary>
     /// Whether the directory's email may replace the registry's: only when the mapping auto-updates, the new
-    /// email is not blank and nobody else owns it. A taken email is reported as a conflict and the old one kept.
+    /// email is not blank and nobody else owns it. A taken email waits for the owner to release it in this plan;
+    /// on the last try it is reported as a conflict and the old one kept.
     /// </summary>
-    private bool EmailAllowed(ProvisionedUser row, ImportedUser user, CompiledMapping winner)
+    private EmailOutcome EmailDecision(ProvisionedUser row, ImportedUser user, CompiledMapping winner, bool lastTry)
     {
-        if (!winner.Spec.AutoUpdateUserDetails || string.Equals(row.Email, user.Email, StringComparison.Ordinal)) return true;
-        if (string.IsNullOrWhiteSpace(user.Email)) return false;
-        if (book.EmailOwner(user.Email) is { } owner && (owner.Source != row.Source || owner.ExternalId != row.ExternalId))
+        if (!winner.Spec.AutoUpdateUserDetails || string.Equals(row.Email, user.Email, StringComparison.Ordinal)) return EmailOutcome.Follow;
+        if (string.IsNullOrWhiteSpace(user.Email)) return EmailOutcome.Keep;
+        if (book.EmailOwner(user.Email) is not { } owner || (owner.Source == row.Source && owner.ExternalId == row.ExternalId))
         {
-            book.Conflict(source.Name, row.ExternalId, user.Email, winner.Name, owner);
-            return false;
+            return EmailOutcome.Follow;
         }
-        book.ClaimEmail(row with { Email = user.Email });
-        return true;
+        if (!lastTry) return EmailOutcome.Wait;
+        book.Conflict(source.Name, row.ExternalId, user.Email, winner.Name, owner);
+        return EmailOutcome.Keep;
     }
 
     private void Remove(ProvisionedUser row, string why)

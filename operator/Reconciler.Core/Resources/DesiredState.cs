@@ -14,6 +14,12 @@ public sealed record DesiredState
     /// <summary>Identifies this configuration in the audit log: a content hash of a folder, a git commit, a resourceVersion.</summary>
     public string Revision { get; init; } = "";
 
+    /// <summary>
+    /// True when an API server assigned metadata.generation (cluster resources). Otherwise (a folder, git) the
+    /// reconciler derives it: it moves by one whenever a resource's spec changes.
+    /// </summary>
+    public bool GenerationsAssigned { get; init; }
+
     /// <summary>Where each resource came from, keyed by "Kind/name".</summary>
     public IReadOnlyDictionary<string, ResourceOrigin> Origins { get; init; } = new Dictionary<string, ResourceOrigin>();
 

@@ -45,8 +45,12 @@ public sealed record ApplyContext(string Revision, DateTimeOffset Now);
 
 public sealed record ApplyResult(int UsersWritten, int AuditEntries);
 
-/// <summary>The status of one resource as the last reconcile recorded it, as JSON of the kind's status type.</summary>
-public sealed record StoredStatus(string Kind, string Name, string StatusJson, string Summary, DateTimeOffset UpdatedAt);
+/// <summary>
+/// The status of one resource as the last reconcile recorded it, as JSON of the kind's status type, with the hash
+/// of the spec it describes and that spec's generation.
+/// </summary>
+public sealed record StoredStatus(
+    string Kind, string Name, string StatusJson, string Summary, DateTimeOffset UpdatedAt, string SpecHash = "", long Generation = 0);
 
 public sealed record AuditEntry(
     long Id, DateTimeOffset At, string Action, string Source, string ExternalId, string Email,

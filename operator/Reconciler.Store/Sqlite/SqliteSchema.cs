@@ -91,6 +91,11 @@ internal static class SqliteSchema
             PRIMARY KEY (kind, name)
         );
         """,
+        // v2: the spec a status was recorded for, so a folder's resources get a generation that moves when they change.
+        """
+        ALTER TABLE statuses ADD COLUMN spec_hash TEXT NOT NULL DEFAULT '';
+        ALTER TABLE statuses ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>What an existing file says about itself, read without changing it.</summary>

@@ -8,11 +8,13 @@ internal static class StatusTable
 {
     // A status whose JSON and summary are unchanged is not rewritten, so its updated_at says when it last changed.
     private const string Upsert = """
-        INSERT INTO statuses (kind, name, status_json, summary, updated_at)
-        VALUES ($kind, $name, $json, $summary, $updatedAt)
+        INSERT INTO statuses (kind, name, status_json, summary, updated_at, spec_hash, generation)
+        VALUES ($kind, $name, $json, $summary, $updatedAt, $specHash, $generation)
         ON CONFLICT (kind, name) DO UPDATE SET
-            status_json = excluded.status_json, summary = excluded.summary, updated_at = excluded.updated_at
+            status_json = excluded.status_json, summary = excluded.summary, updated_at = excluded.updated_at,
+            spec_hash = excluded.spec_hash, generation = excluded.generation
         WHERE statuses.status_json <> excluded.status_json OR statuses.summary <> excluded.summary
+           OR statuses.spec_hash <> excluded.spec_hash OR statuses.generation <> excluded.generation
         """;
 
     /// <summary>Upserts the given statuses and forgets every other resource.</summary>
@@ -30,6 +32,8 @@ internal static class StatusTable
             var json = upsert.Parameters.Add("$json", SqliteType.Text);
             var summary = upsert.Parameters.Add("$summary", SqliteType.Text);
             var updatedAt = upsert.Parameters.Add("$updatedAt", SqliteType.Text);
+            var specHash = upsert.Parameters.Add("$specHash", SqliteType.Text);
+            var generation = upsert.Parameters.Add("$generation", SqliteType.Integer);
             upsert.Prepare();
             foreach (var status in statuses)
             {
@@ -40,6 +44,8 @@ internal static class StatusTable
                 json.Value = status.StatusJson;
                 summary.Value = status.Summary;
                 updatedAt.Value = ColumnFormat.Timestamp(status.UpdatedAt);
+                specHash.Value = status.SpecHash;
+                generation.Value = status.Generation;
                 written += upsert.ExecuteNonQuery();
             }
         }
@@ -75,13 +81,13 @@ internal static class StatusTable
     public static IReadOnlyList<StoredStatus> Load(SqliteConnection connection)
     {
         using var select = connection.CreateCommand();
-        select.CommandText = "SELECT kind, name, status_json, summary, updated_at FROM statuses ORDER BY kind, name";
+        select.CommandText = "SELECT kind, name, status_json, summary, updated_at, spec_hash, generation FROM statuses ORDER BY kind, name";
         using var reader = select.ExecuteReader();
         var statuses = new List<StoredStatus>();
         while (reader.Read())
         {
             statuses.Add(new StoredStatus(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                reader.GetString(3), ColumnFormat.ParseTimestamp(reader.GetString(4))));
+                reader.GetString(3), ColumnFormat.ParseTimestamp(reader.GetString(4)), reader.GetString(5), reader.GetInt64(6)));
         }
         return statuses;
     }

@@ -202,4 +202,36 @@ public sealed class RemovalAndConflictTests
         Assert.True(plan.IsEmpty);
         Assert.Contains(plan.Problems, p => p.Message == "source hr is no longer declared; its 3 users are left as they are");
     }
+
+    [Fact]
+    public void Plan_AnEmailReleasedInThePlanGoesToWhoeverNeedsItInTheSamePlan()
+    {
+        var world = new World().Source("ad").Source("hr").Mapping("ad-all", "ad", 1).Mapping("hr-all", "hr", 1)
+            .Import("ad", User("a1", email: "ann@example.com"))
+            .Import("hr", User("h1", email: "old@example.com"), User("h2", email: "bob@example.com"));
+        world.Apply(world.Plan());
+        // h1 moves to a new address and frees old@; a1 (another source, planned first) and newcomer h3 want addresses.
+        world.Import("ad", User("a1", email: "old@example.com"))
+            .Import("hr", User("h1", email: "new@example.com"), User("h2", email: "bob@example.com"), User("h3", email: "ann@example.com"));
+
+        var plan = world.Plan();
+
+        Assert.Empty(plan.Conflicts);
+        Assert.Equal(["update h1 new@example.com", "update a1 old@example.com", "create h3 ann@example.com"],
+            plan.Changes.Select(c => $"{c.Verb} {c.ExternalId} {c.After.Email}"));
+        Assert.True(world.Apply(plan).Plan().IsEmpty);
+    }
+
+    [Fact]
+    public void Plan_TwoUsersSwappingEmailsAreBothConflictsAndKeepTheirOwn()
+    {
+        var world = new World().Source("hr").Mapping("all", "hr", 1).Import("hr", User("x", email: "x@example.com"), User("y", email: "y@example.com"));
+        world.Apply(world.Plan());
+        world.Import("hr", User("x", email: "y@example.com"), User("y", email: "x@example.com"));
+
+        var plan = world.Plan();
+
+        Assert.Empty(plan.Changes);
+        Assert.Equal(2, plan.Conflicts.Count);
+    }
 }

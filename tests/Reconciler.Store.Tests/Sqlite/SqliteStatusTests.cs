@@ -54,4 +54,15 @@ public sealed class SqliteStatusTests : IAsyncLifetime
         Assert.Equal(Sample.Now, loaded[0].UpdatedAt);
         Assert.Equal((Sample.Now.AddMinutes(9), "c"), (loaded[1].UpdatedAt, loaded[1].Summary));
     }
+
+    [Fact]
+    public async Task SaveStatus_KeepsTheSpecHashAndGeneration_AndAChangedGenerationIsWritten()
+    {
+        await store.SaveStatusAsync([Status("DirectorySource", "corp", "a") with { SpecHash = "abc", Generation = 1 }], default);
+
+        await store.SaveStatusAsync([Status("DirectorySource", "corp", "a", minutes: 3) with { SpecHash = "def", Generation = 2 }], default);
+
+        var loaded = Assert.Single(await store.LoadStatusAsync(default));
+        Assert.Equal(("def", 2L, Sample.Now.AddMinutes(3)), (loaded.SpecHash, loaded.Generation, loaded.UpdatedAt));
+    }
 }
