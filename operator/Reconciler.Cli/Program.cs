@@ -13,4 +13,5 @@ var root = new RootCommand("reconciler — declarative provisioning of endpoint-
     UsersCommand.Create(),
     CrdsCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+// Ctrl+C and SIGTERM cancel the running command's token so `run` finishes its pass, stops the HTTP host and exits 0.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });

@@ -23,11 +23,9 @@ public static class ApplyCommand
             var location = parse.GetValue(store)!;
             await using var opened = await StoreLocation.OpenAsync(location, readOnly: false, ct);
             var pass = await CliContext.Engine.PlanAsync(desired, opened, parse.GetValue(allow), showProgress: true, ct);
-            var failed = pass.Failed.ToList();
-            if (failed.Count > 0)
+            if (!PlanPrinter.ReadProblems(pass.Snapshots.Values))
             {
-                foreach (var f in failed) Terminal.Error($"source {f.Source}: {string.Join("; ", f.Problems)}");
-                Terminal.Error("nothing was applied");
+                Terminal.Error("nothing was applied: a source could not be read (see above)");
                 return 1;
             }
             PlanPrinter.Table(pass.Plan);

@@ -4,7 +4,10 @@ using Reconciler.Cli.Output;
 
 namespace Reconciler.Cli.Commands;
 
-/// <summary>`plan`: what apply would do. Exit 0 no changes, 2 changes, 1 error. Writes nothing.</summary>
+/// <summary>
+/// `plan`: what apply would do. Exit 0 no changes, 2 changes (or removals a deletion guard holds back, which need
+/// `apply --allow-deletions`), 1 error. Writes nothing.
+/// </summary>
 public static class PlanCommand
 {
     public static Command Create()
@@ -20,11 +23,14 @@ public static class PlanCommand
             var json = parse.GetValue(output) == "json";
             await using var opened = await StoreLocation.OpenExistingAsync(parse.GetValue(store)!, ct);
             var pass = await CliContext.Engine.PlanAsync(desired, opened, allowDeletions: false, showProgress: !json, ct);
-            foreach (var failed in pass.Failed) Terminal.Error($"source {failed.Source}: {string.Join("; ", failed.Problems)}");
+            if (!PlanPrinter.ReadProblems(pass.Snapshots.Values))
+            {
+                Terminal.Error("no plan: a source could not be read (see above)");
+                return 1;
+            }
             if (json) Console.WriteLine(CliJson.Serialize(PlanPrinter.Document(pass.Plan, desired.Revision)));
             else PlanPrinter.Table(pass.Plan);
-            if (pass.Failed.Any()) return 1;
-            return pass.Plan.IsEmpty ? 0 : 2;
+            return pass.Plan.IsEmpty && pass.Plan.Blocked.Count == 0 ? 0 : 2;
         }));
         return command;
     }

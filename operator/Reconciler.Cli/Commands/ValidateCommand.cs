@@ -13,10 +13,13 @@ public static class ValidateCommand
             var directory = parse.GetValue(dir)!;
             var state = CliContext.Load(directory);
             if (state is null) return 1;
-            Console.WriteLine($"{directory}: valid ({state.Sources.Count} sources, {state.Mappings.Count} mappings, " +
-                $"{state.QuotaPolicies.Count} quota policies, {state.Campaigns.Count} campaigns; revision {state.Revision})");
+            Console.WriteLine($"{directory}: valid ({Count(state.Sources.Count, "source")}, {Count(state.Mappings.Count, "mapping")}, " +
+                $"{Count(state.QuotaPolicies.Count, "quota policy", "quota policies")}, {Count(state.Campaigns.Count, "campaign")}; " +
+                $"revision {state.Revision})");
             return 0;
         });
         return command;
     }
+
+    private static string Count(int n, string one, string? many = null) => $"{n} {(n == 1 ? one : many ?? one + "s")}";
 }

@@ -22,7 +22,8 @@ public sealed class ConfigWatcher : IDisposable
     {
         foreach (var folder in files.Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!).Distinct())
         {
-            if (!folder.StartsWith(_root, StringComparison.Ordinal) && Directory.Exists(folder)) Add(folder, recursive: false);
+            var inside = folder == _root || folder.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            if (!inside && Directory.Exists(folder)) Add(folder, recursive: false);
         }
     }
 

@@ -54,6 +54,10 @@ public sealed class RunLoop(ReconcileEngine engine, ReconcilerMetrics metrics, R
         {
             var pass = await engine.PlanAsync(desired, store, allowDeletions: false, showProgress: false, cancellationToken);
             var outcome = await engine.ApplyAsync(pass, store, cancellationToken);
+            foreach (var snapshot in pass.Snapshots.Values)
+            {
+                foreach (var problem in snapshot.Problems) logger.LogWarning("source {Source}: {Problem}", snapshot.Source, problem);
+            }
             foreach (var problem in pass.Plan.Problems) logger.LogWarning("{Source}: {Problem}", problem.Source, problem.Message);
             foreach (var block in pass.Plan.Blocked) logger.LogWarning("{Message}", block.Message);
             foreach (var (name, snapshot) in pass.Snapshots)

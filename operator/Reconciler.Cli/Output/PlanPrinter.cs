@@ -1,3 +1,4 @@
+using Reconciler.Core.Directory;
 using Reconciler.Core.Planning;
 using Spectre.Console;
 
@@ -7,6 +8,25 @@ namespace Reconciler.Cli.Output;
 public static class PlanPrinter
 {
     private const int MaxRows = 200;
+
+    /// <summary>
+    /// Names every problem of every read (each skipped row with its line), then the planner's own findings.
+    /// Returns false when a source could not be read at all: there is no trustworthy plan to show then.
+    /// </summary>
+    public static bool ReadProblems(IEnumerable<DirectorySnapshot> snapshots)
+    {
+        var complete = true;
+        foreach (var snapshot in snapshots.OrderBy(s => s.Source, StringComparer.Ordinal))
+        {
+            foreach (var problem in snapshot.Problems)
+            {
+                if (snapshot.Failed) Terminal.Error($"source {snapshot.Source}: {problem}");
+                else Terminal.Warn($"source {snapshot.Source}: {problem}");
+            }
+            complete &= !snapshot.Failed;
+        }
+        return complete;
+    }
 
     public static void Table(Plan plan)
     {
@@ -37,7 +57,7 @@ public static class PlanPrinter
         {
             Terminal.Line($"conflict: {conflict.Source}/{conflict.ExternalId} (mapping {conflict.Mapping}): {conflict.Reason}");
         }
-        Terminal.Line(plan.IsEmpty ? $"No changes. ({plan.Summary})" : $"Plan: {plan.Summary}.");
+        Terminal.Line(plan.IsEmpty && plan.Blocked.Count == 0 ? $"No changes. ({plan.Summary})" : $"Plan: {plan.Summary}.");
     }
 
     public static object Document(Plan plan, string revision) => new

@@ -40,6 +40,7 @@ internal static class FieldChecks
         if (reference is null) return false;
         var names = config.NamesOf(kind);
         if (names.Contains(reference.Name)) return true;
+        if (!config.EveryFileParsed) return false;
         findings.Add(document, path, $"{kind} '{reference.Name}' does not exist{Spelling.Suggest(reference.Name, names)}");
         return false;
     }

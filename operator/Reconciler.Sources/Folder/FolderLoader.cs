@@ -21,6 +21,7 @@ public sealed class FolderLoader
         var findings = new Findings();
         var documents = new List<ConfigDocument>();
         var contents = new List<(string Relative, byte[] Bytes)>();
+        var everyFileParsed = true;
         foreach (var relative in files)
         {
             var shown = Path.Join(directory, relative);
@@ -33,6 +34,7 @@ public sealed class FolderLoader
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 findings.Add(new ConfigError(shown, 0, 0, ConfigError.FileLevel, "cannot be read: " + e.Message));
+                everyFileParsed = false;
                 continue;
             }
             contents.Add((relative.Replace(Path.DirectorySeparatorChar, '/'), bytes));
@@ -40,13 +42,14 @@ public sealed class FolderLoader
             if (read.Error is not null)
             {
                 findings.Add(new ConfigError(shown, read.ErrorAt.Line, read.ErrorAt.Column, ConfigError.FileLevel, read.Error));
+                everyFileParsed = false;
                 continue;
             }
             documents.AddRange(read.Documents.Select(d => new ConfigDocument(shown, fullPath, d)));
         }
         foreach (var document in documents) ResourceDecoder.Decode(document, findings);
 
-        var config = new LoadedConfig(documents);
+        var config = new LoadedConfig(documents, everyFileParsed);
         NameChecks.Check(config, findings);
         SourceChecks.Check(config, findings);
         MappingChecks.Check(config, findings);

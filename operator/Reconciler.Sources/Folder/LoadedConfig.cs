@@ -3,9 +3,15 @@ using Reconciler.Core.Resources;
 namespace Reconciler.Sources.Folder;
 
 /// <summary>All documents of a folder in file order, with lookups for checks that span resources.</summary>
-internal sealed class LoadedConfig(IReadOnlyList<ConfigDocument> documents)
+internal sealed class LoadedConfig(IReadOnlyList<ConfigDocument> documents, bool everyFileParsed)
 {
     public IReadOnlyList<ConfigDocument> Documents { get; } = documents;
+
+    /// <summary>
+    /// False when a file could not be parsed: what it declares is unknown, so a reference that finds no target is
+    /// not reported (it may point into that file) — the parse error is.
+    /// </summary>
+    public bool EveryFileParsed { get; } = everyFileParsed;
 
     /// <summary>Valid resources of one kind, with their documents, in file order.</summary>
     public IEnumerable<(ConfigDocument Document, T Resource)> All<T>() where T : Resource =>

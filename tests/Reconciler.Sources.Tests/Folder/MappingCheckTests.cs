@@ -42,6 +42,28 @@ public sealed class MappingCheckTests
     }
 
     [Fact]
+    public void Load_DoesNotReportReferencesWhileAFileCannotBeParsed()
+    {
+        using var config = new TempConfig().WithBase()
+            .Write("policies.yaml", TempConfig.Header + "kind: StorageQuotaPolicy\nmetadata: {name: gold\nspec: {quota: 1Ti}\n")
+            .Write("mapping.yaml", TempConfig.Header + """
+                kind: ProvisioningMapping
+                metadata: {name: eng}
+                spec:
+                  sourceRef: {name: hr-csv}
+                  profile: laptops
+                  storageRegion: us-east
+                  quotaPolicyRef: {name: gold}
+                """);
+
+        var errors = config.Errors();
+
+        Assert.Single(errors);
+        Assert.StartsWith("policies.yaml:", errors[0]);
+        Assert.Contains("invalid YAML", errors[0]);
+    }
+
+    [Fact]
     public void Load_ReportsDuplicateNameAtTheSecondDeclaration()
     {
         using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """

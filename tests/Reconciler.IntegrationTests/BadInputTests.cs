@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Reconciler.IntegrationTests.Support;
+
+namespace Reconciler.IntegrationTests;
+
+/// <summary>Bad input gets one clear error, exit 1, and leaves the store exactly as it was.</summary>
+public sealed partial class BadInputTests
+{
+    public static TheoryData<string> Breakages => new()
+    {
+        "malformed-yaml", "wrong-type", "unknown-field", "missing-csv", "csv-unterminated-quote", "plaintext-secret",
+    };
+
+    [Theory]
+    [MemberData(nameof(Breakages))]
+    public async Task Apply_BadInput_FailsClearly_AndLeavesTheStoreUntouched(string breakage)
+    {
+        using var workspace = await Baseline.CloneAsync();
+        var mentions = Break(workspace, breakage);
+        var before = workspace.StoreFingerprint();
+
+        var apply = await workspace.Apply();
+
+        Expect.ClearError(apply);
+        foreach (var text in mentions) Expect.Mentions(text, apply);
+        Assert.Equal(before, workspace.StoreFingerprint());
+        Assert.DoesNotContain("hunter2", apply.Output, StringComparison.Ordinal);
+
+        var plan = await workspace.Plan();
+        Expect.ClearError(plan);
+        Assert.DoesNotContain("hunter2", plan.Output, StringComparison.Ordinal);
+        Assert.Equal(before, workspace.StoreFingerprint());
+
+        if (breakage is "malformed-yaml" or "wrong-type" or "unknown-field")
+        {
+            // one mistake, one error: no cascade of follow-up errors about things that are fine
+            Assert.True(apply.StderrLines.Count(l => ConfigErrorLine().IsMatch(l)) == 1, "expected exactly one file:line:column error:\n" + apply);
+        }
+    }
+
+    /// <summary>Breaks the workspace one way; returns what the error must mention.</summary>
+    private static string[] Break(Workspace workspace, string breakage)
+    {
+        switch (breakage)
+        {
+            case "malformed-yaml":
+                workspace.Edit("mappings.yaml", "  priority: 5\n", "  priority: [5\n");
+                return ["mappings.yaml"];
+            case "wrong-type":
+                workspace.Edit("mappings.yaml", "  priority: 5\n", "  priority: high\n");
+                return [$"mappings.yaml:{workspace.LineOf("mappings.yaml", "priority: high")}:", "priority"];
+            case "unknown-field":
+                workspace.Edit("quota-policies.yaml", "  quota: 1Ti\n", "  quota: 1Ti\n  quotaLimit: 2Ti\n");
+                return [$"quota-policies.yaml:{workspace.LineOf("quota-policies.yaml", "quotaLimit")}:", "quotaLimit"];
+            case "missing-csv":
+                File.Delete(workspace.UsersCsv);
+                return ["users.csv"];
+            case "csv-unterminated-quote":
+                var lines = workspace.CsvLines();
+                lines[^1] = lines[^1].Replace("\"ou=people,dc=example,dc=com\"", "\"ou=people,dc=example,dc=com", StringComparison.Ordinal);
+                workspace.WriteCsv(lines);
+                return ["users.csv"];
+            case "plaintext-secret":
+                workspace.Edit("sources.yaml", "  type: Csv\n", "  type: Csv\n  ldap:\n    bindPassword: hunter2\n");
+                return ["sources.yaml", "bindPassword"];
+            default:
+                throw new ArgumentOutOfRangeException(nameof(breakage), breakage, null);
+        }
+    }
+
+    [Fact]
+    public async Task Validate_PlaintextSecret_IsRejectedWithoutRepeatingIt()
+    {
+        using var workspace = Workspace.FromSamples();
+        workspace.Edit("sources.yaml", "  type: Csv\n", "  type: Csv\n  ldap:\n    bindPassword: hunter2\n");
+
+        var result = await workspace.Run("validate", Workspace.ConfigDir);
+
+        Expect.ClearError(result);
+        Expect.StderrLine(result, l => l.Contains($"sources.yaml:{workspace.LineOf("sources.yaml", "bindPassword")}:", StringComparison.Ordinal)
+            && l.Contains("bindPassword", StringComparison.Ordinal));
+        Assert.DoesNotContain("hunter2", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Apply_StoreUnderARegularFile_FailsClearly()
+    {
+        using var workspace = await Baseline.CloneAsync();
+        File.WriteAllText(Path.Combine(workspace.Root, "blocker"), "not a folder\n");
+        var before = workspace.StoreFingerprint();
+
+        var apply = await workspace.Run("apply", "--config", Workspace.ConfigDir, "--store", "blocker/state.db");
+
+        Expect.ClearError(apply);
+        Expect.Mentions("blocker", apply);
+        Assert.Equal("not a folder\n", File.ReadAllText(Path.Combine(workspace.Root, "blocker")));
+        Assert.Equal(before, workspace.StoreFingerprint());
+    }
+
+    [Fact]
+    public async Task Apply_StoreWrittenByANewerVersion_FailsAndSaysNewer()
+    {
+        using var workspace = await Baseline.CloneAsync();
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = workspace.Store, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 999;";
+            command.ExecuteNonQuery();
+        }
+        var before = workspace.StoreFingerprint();
+
+        var apply = await workspace.Apply();
+        var plan = await workspace.Plan();
+        var users = await workspace.Run("users", "list", "--store", Workspace.StoreFile);
+
+        foreach (var result in new[] { apply, plan, users })
+        {
+            Expect.ClearError(result);
+            Expect.Mentions("newer", result);
+        }
+        Assert.Equal(before, workspace.StoreFingerprint());
+    }
+
+    public static TheoryData<string> Encodings => new() { "utf-8", "utf-16" };
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public async Task Csv_WithByteOrderMark_ReadsTheSameUsers(string encoding)
+    {
+        using var workspace = await Baseline.CloneAsync();
+        var text = File.ReadAllText(workspace.UsersCsv);
+        var withBom = encoding == "utf-8" ? new UTF8Encoding(encoderShouldEmitUTF8Identifier: true) : (Encoding)new UnicodeEncoding(bigEndian: false, byteOrderMark: true);
+        File.WriteAllText(workspace.UsersCsv, text, withBom);
+        var firstBytes = File.ReadAllBytes(workspace.UsersCsv)[..2];
+        Assert.True(firstBytes[0] is 0xEF or 0xFF, "the test did not write a BOM");
+
+        var plan = await workspace.Plan();
+
+        Expect.Exit(0, plan);   // the same users as without the BOM: nothing to do
+        Assert.Empty(Workspace.ParseJson(plan).GetProperty("changes").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task FirstApply_OfCsvWithUtf8Bom_CreatesTheSameUsers()
+    {
+        using var workspace = Workspace.FromSamples();
+        File.WriteAllText(workspace.UsersCsv, File.ReadAllText(workspace.UsersCsv), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        await workspace.ApplyOk();
+
+        Assert.Equal(Samples.ExpectedEmails.OrderBy(e => e), (await workspace.Users()).Select(u => Expect.Str(u, "email")).OrderBy(e => e));
+    }
+
+    [GeneratedRegex(@"^[^:\s]+:\d+:\d+: \S+: .+$")]
+    private static partial Regex ConfigErrorLine();
+}
