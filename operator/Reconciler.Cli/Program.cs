@@ -11,6 +11,7 @@ var root = new RootCommand("reconciler — declarative provisioning of endpoint-
     StatusCommand.Create(),
     ExplainCommand.Create(),
     UsersCommand.Create(),
+    AuditCommand.Create(),
     CrdsCommand.Create(),
 };
 // Ctrl+C and SIGTERM cancel the running command's token so `run` finishes its pass, stops the HTTP host and exits 0.

@@ -71,10 +71,23 @@ public sealed class DirectoryChangeTests
         Expect.StdoutLine(table, l => l.Contains(Samples.Engineer, StringComparison.Ordinal)
             && l.Contains("storageRegion: eu-west → us-east", StringComparison.Ordinal));
 
+        var revisionBefore = Expect.Str(Workspace.ParseJson(await workspace.Plan()), "revision");
         await workspace.ApplyOk();
         var eli = Expect.Only(await workspace.Users(), u => Expect.Str(u, "email") == Samples.Engineer, "eli");
         Assert.Equal("us-east", Expect.Str(eli, "storageRegion"));
         Expect.Exit(0, await workspace.Plan());
+
+        // The audit log says what changed for whom, why, and under which configuration revision.
+        var audit = await workspace.Run("audit", "--store", Workspace.StoreFile, "--output", "json", "--limit", "100");
+        Expect.Exit(0, audit);
+        var entries = Workspace.ParseJson(audit).EnumerateArray().ToList();
+        var latest = entries.Where(e => Expect.Str(e, "action") == "update").ToList();
+        Assert.Equal(Samples.EngineeringUsers, latest.Count);
+        var eliUpdate = Assert.Single(latest, e => Expect.Str(e, "email") == Samples.Engineer);
+        Assert.Equal("mapping engineering changed", Expect.Str(eliUpdate, "reason"));
+        Assert.Equal(revisionBefore, Expect.Str(eliUpdate, "revision"));
+        Assert.Contains(eliUpdate.GetProperty("fields").EnumerateArray(), f => Expect.Str(f, "field") == "storageRegion" && Expect.Str(f, "to") == "us-east");
+        Assert.Contains(entries, e => Expect.Str(e, "action") == "create" && Expect.Str(e, "revision") != revisionBefore);
     }
 
     [Fact]

@@ -44,7 +44,11 @@ public sealed class DirectoryImporter(IReadOnlyList<IDirectoryConnector> connect
         }
         foreach (var source in wanted)
         {
-            result[source.Name] = await ImportOneAsync(desired, source, null, cancellationToken);
+            // Redirected output gets plain lines on stderr (stdout stays parseable): one per 100,000 users and one at the end.
+            var lines = showProgress ? new PlainProgress(source.Name) : null;
+            var snapshot = await ImportOneAsync(desired, source, lines, cancellationToken);
+            lines?.Done(snapshot);
+            result[source.Name] = snapshot;
         }
         return result;
     }
@@ -68,4 +72,23 @@ public sealed class DirectoryImporter(IReadOnlyList<IDirectoryConnector> connect
         var baseDirectory = origin is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(origin.File))!;
         return await connector.ImportAsync(source, new ImportContext(baseDirectory, clock.GetUtcNow(), progress), cancellationToken);
     }
+}
+
+/// <summary>Progress as plain lines, for logs and pipes.</summary>
+internal sealed class PlainProgress(string source) : IProgress<ImportProgress>
+{
+    private const long Every = 100_000;
+    private long _next = Every;
+
+    public void Report(ImportProgress value)
+    {
+        if (value.UsersRead < _next) return;
+        _next = (value.UsersRead / Every + 1) * Every;
+        Console.Error.WriteLine($"import {source}: {value.UsersRead:N0} users read...");
+    }
+
+    public void Done(DirectorySnapshot snapshot) =>
+        Console.Error.WriteLine(snapshot.Failed
+            ? $"import {source}: failed"
+            : $"import {source}: {snapshot.Users.Count:N0} users read in {GoDuration.Format(snapshot.Duration)}{(snapshot.Complete ? "" : " (incomplete)")}");
 }
