@@ -40,6 +40,34 @@ public sealed class RunTests
     }
 
     [Fact]
+    public async Task Run_BrokenEdit_IsReportedAsStalledInStatus_UntilFixed()
+    {
+        using var workspace = Workspace.FromSamples();
+        await using var run = await RunningReconciler.StartAsync(workspace, ReadyTimeout);
+        string? ConfigurationReady(System.Text.Json.JsonElement status) => status.GetProperty("resources").EnumerateArray()
+            .Where(r => Expect.Str(r, "kind") == "Configuration")
+            .Select(r => r.GetProperty("status").GetProperty("conditions").EnumerateArray()
+                .Single(c => Expect.Str(c, "type") == "Ready").GetProperty("reason").GetString())
+            .SingleOrDefault();
+        async Task<string?> Reason()
+        {
+            var result = await workspace.Run("status", "--store", Workspace.StoreFile, "--output", "json");
+            return result.ExitCode == 0 ? ConfigurationReady(Workspace.ParseJson(result)) : null;
+        }
+        Assert.Equal("Valid", await Reason());
+
+        workspace.Edit("mappings.yaml", "  priority: 10\n", "  priority: ten\n");
+        Assert.True(await Poll.UntilAsync(WatchTimeout, async () => await Reason() == "InvalidConfiguration"),
+            $"status did not report the broken configuration:\n{run.Log}");
+        var table = await workspace.Run("status", "--store", Workspace.StoreFile);
+        Expect.StdoutLine(table, l => l.Contains("InvalidConfiguration", StringComparison.Ordinal) && l.Contains("mappings.yaml", StringComparison.Ordinal));
+        Assert.Equal(Samples.Created, (await workspace.Users("Active")).Count);
+
+        workspace.Edit("mappings.yaml", "  priority: ten\n", "  priority: 10\n");
+        Assert.True(await Poll.UntilAsync(WatchTimeout, async () => await Reason() == "Valid"), $"status stayed stalled:\n{run.Log}");
+    }
+
+    [Fact]
     public async Task Run_ListenAddressInUse_FailsClearly()
     {
         using var workspace = Workspace.FromSamples();

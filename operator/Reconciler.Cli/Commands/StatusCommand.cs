@@ -4,6 +4,7 @@ using Reconciler.Cli.Engine;
 using Reconciler.Cli.Output;
 using Reconciler.Core.Registry;
 using Reconciler.Core.Resources;
+using Reconciler.Core.Status;
 using Spectre.Console;
 
 namespace Reconciler.Cli.Commands;
@@ -55,6 +56,7 @@ public static class StatusCommand
 
     private static int KindOrder(string kind) => kind switch
     {
+        ConfigurationReport.Kind => -1,
         DirectorySource.KindName => 0,
         ProvisioningMapping.KindName => 1,
         StorageQuotaPolicy.KindName => 2,

@@ -29,6 +29,8 @@ public sealed record ApplyOutcome(ApplyResult Result, IReadOnlyList<ResourceRepo
 /// </summary>
 public sealed class ReconcileEngine(DirectoryImporter importer, TimeProvider clock)
 {
+    public DateTimeOffset Now => clock.GetUtcNow();
+
     public async Task<PassResult> PlanAsync(
         DesiredState desired, IReconcilerStore? store, bool allowDeletions, bool showProgress, CancellationToken cancellationToken)
     {
@@ -57,12 +59,15 @@ public sealed class ReconcileEngine(DirectoryImporter importer, TimeProvider clo
         var stored = (await store.LoadStatusAsync(cancellationToken)).ToDictionary(s => (s.Kind, s.Name));
         var (desired, generations) = SpecGenerations.Assign(pass.Desired,
             (kind, name) => stored.TryGetValue((kind, name), out var s) ? new SpecGeneration(s.SpecHash, s.Generation) : null);
-        var reports = StatusBuilder.Build(desired, pass.Snapshots, pass.Plan, applied, registryAfter, pass.Now,
-            (kind, name) => stored.TryGetValue((kind, name), out var s) ? ConditionsOf(s.StatusJson) : null);
+        IReadOnlyList<Condition>? Previous(string kind, string name) =>
+            stored.TryGetValue((kind, name), out var s) ? ConditionsOf(s.StatusJson) : null;
+        var reports = StatusBuilder.Build(desired, pass.Snapshots, pass.Plan, applied, registryAfter, pass.Now, Previous)
+            .Append(ConfigurationReport.Valid(desired.Location, desired, pass.Now, Previous(ConfigurationReport.Kind, desired.Location)))
+            .ToList();
         var records = reports.Select(r =>
         {
             var json = JsonSerializer.Serialize(r.Status, r.Status.GetType(), CliJson.Options);
-            var spec = generations[(r.Kind, r.Name)];
+            var spec = generations.GetValueOrDefault((r.Kind, r.Name)) ?? new SpecGeneration(desired.Revision, 0);
             return stored.TryGetValue((r.Kind, r.Name), out var old) && old.Summary == r.Summary && SameSubstance(old.StatusJson, json)
                    && old.SpecHash == spec.SpecHash && old.Generation == spec.Generation
                 ? old
@@ -70,6 +75,25 @@ public sealed class ReconcileEngine(DirectoryImporter importer, TimeProvider clo
         }).ToList();
         await store.SaveStatusAsync(records, cancellationToken);
         return reports;
+    }
+
+    /// <summary>
+    /// Records that the configuration at <paramref name="location"/> is invalid, leaving every resource's status as
+    /// the last valid revision left it (`run` keeps reconciling nothing until the configuration is fixed).
+    /// </summary>
+    public async Task RecordInvalidConfigurationAsync(
+        IReconcilerStore store, string location, IReadOnlyList<string> errors, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stored = await store.LoadStatusAsync(cancellationToken);
+        var previous = stored.FirstOrDefault(s => s.Kind == ConfigurationReport.Kind && s.Name == location);
+        var lastRevision = previous is null ? null : JsonNode.Parse(previous.StatusJson)?["revision"]?.GetValue<string>();
+        var report = ConfigurationReport.Invalid(location, lastRevision, errors, now,
+            previous is null ? null : ConditionsOf(previous.StatusJson));
+        var json = JsonSerializer.Serialize(report.Status, report.Status.GetType(), CliJson.Options);
+        var record = previous is not null && previous.Summary == report.Summary && SameSubstance(previous.StatusJson, json)
+            ? previous
+            : new StoredStatus(report.Kind, report.Name, json, report.Summary, now, previous?.SpecHash ?? "", 0);
+        await store.SaveStatusAsync(stored.Where(s => s != previous).Append(record).ToList(), cancellationToken);
     }
 
     /// <summary>

@@ -45,6 +45,15 @@ public sealed class RunLoop(ReconcileEngine engine, ReconcilerMetrics metrics, R
             foreach (var error in loaded.Errors) logger.LogError("invalid configuration: {Error}", error.ToString());
             logger.LogError("stalled: fix the {Count} configuration error(s); nothing was reconciled", loaded.Errors.Count);
             metrics.ObserveReconcile(clock.Elapsed, success: false);
+            try
+            {
+                await engine.RecordInvalidConfigurationAsync(store, configDirectory,
+                    loaded.Errors.Select(e => e.ToString()).ToList(), engine.Now, cancellationToken);
+            }
+            catch (StoreException e)
+            {
+                logger.LogError("store: {Message}", e.Message);
+            }
             return DefaultInterval;
         }
         watcher.WatchFiles(desired.Sources.Where(s => s.Spec.Csv is not null && desired.OriginOf(s) is not null)

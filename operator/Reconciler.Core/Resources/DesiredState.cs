@@ -11,6 +11,9 @@ public sealed record DesiredState
     public IReadOnlyList<StorageQuotaPolicy> QuotaPolicies { get; init; } = [];
     public IReadOnlyList<DeploymentCampaign> Campaigns { get; init; } = [];
 
+    /// <summary>Where the configuration was read from, as the user named it: a folder, a git URL, a cluster.</summary>
+    public string Location { get; init; } = "";
+
     /// <summary>Identifies this configuration in the audit log: a content hash of a folder, a git commit, a resourceVersion.</summary>
     public string Revision { get; init; } = "";
 

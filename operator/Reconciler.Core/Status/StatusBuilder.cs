@@ -63,7 +63,14 @@ public static class StatusBuilder
             reports.Add(new ResourceReport(source.Kind, source.Name, new DirectorySourceStatus
             {
                 ObservedGeneration = source.Metadata.Generation,
-                Conditions = [Ready(source, ok, reason, message)],
+                Conditions =
+                [
+                    Ready(source, ok, reason, message),
+                    // Stalled: retrying on its own will not help; a file, the directory or a person must act.
+                    Conditions.Make(Condition.Stalled, reason is "ReadFailed" or "DeletionGuard" ? ConditionStatus.True : ConditionStatus.False,
+                        reason, reason is "ReadFailed" or "DeletionGuard" ? message : "", source.Metadata.Generation, now,
+                        previousConditions(source.Kind, source.Name)),
+                ],
                 LastSyncTime = snapshot?.ReadAt,
                 LastSyncDuration = snapshot is null ? null : GoDuration.Format(snapshot.Duration),
                 UsersSeen = snapshot?.Users.Count ?? 0,

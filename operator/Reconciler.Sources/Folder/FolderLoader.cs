@@ -60,7 +60,7 @@ public sealed class FolderLoader
             .OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column)
             .ToList();
         if (errors.Count > 0 || documents.Any(d => d.Resource is null)) return new LoadResult(null, errors);
-        return new LoadResult(State(config, Revision(contents)), errors);
+        return new LoadResult(State(config, Revision(contents)) with { Location = directory }, errors);
     }
 
     private static LoadResult Failed(ConfigError error) => new(null, [error]);

@@ -16,7 +16,10 @@ public sealed class StatusBuilderTests
     }
 
     private static Condition Ready(IReadOnlyList<ResourceReport> reports, string name) =>
-        reports.Single(r => r.Name == name).Status.Conditions.Single(c => c.Type == Condition.Ready);
+        Condition(reports, name, Reconciler.Core.Resources.Condition.Ready);
+
+    private static Condition Condition(IReadOnlyList<ResourceReport> reports, string name, string type) =>
+        reports.Single(r => r.Name == name).Status.Conditions.Single(c => c.Type == type);
 
     [Fact]
     public void Build_ReadySourceAndMappingsDescribeState()
@@ -52,10 +55,14 @@ public sealed class StatusBuilderTests
         var world = new World().Source("hr", new DeletionGuard { MaxDeleteCount = 0, MaxDeletePercent = null }).Mapping("all", "hr", 1)
             .Import("hr", User("ann"), User("bob"));
         world.Apply(world.Plan()).Import("hr", User("ann"));
-        Assert.Equal("DeletionGuard", Ready(Build(world), "hr").Reason);
+        var guarded = Build(world);
+        Assert.Equal("DeletionGuard", Ready(guarded, "hr").Reason);
+        Assert.Equal(ConditionStatus.True, Condition(guarded, "hr", Reconciler.Core.Resources.Condition.Stalled).Status);
 
         world.ImportIncomplete("hr", User("ann"));
-        Assert.Equal("ImportIncomplete", Ready(Build(world), "hr").Reason);
+        var incomplete = Build(world);
+        Assert.Equal("ImportIncomplete", Ready(incomplete, "hr").Reason);
+        Assert.Equal(ConditionStatus.False, Condition(incomplete, "hr", Reconciler.Core.Resources.Condition.Stalled).Status);
     }
 
     [Fact]
