@@ -36,8 +36,8 @@ public static class AuditCommand
             var table = new Table().AddColumns("At", "Action", "Source", "User", "Mapping", "Why", "Revision");
             foreach (var e in entries)
             {
-                table.AddRow(Cell(e.At.ToString("u")), Cell(e.Action), Cell(e.Source), Cell(e.Email.Length > 0 ? e.Email : e.ExternalId),
-                    Cell(e.Mapping), Cell(e.Reason), Cell(e.Revision));
+                table.AddRow(Terminal.Cell(e.At.ToString("u")), Terminal.Cell(e.Action), Terminal.Cell(e.Source), Terminal.Cell(e.Email.Length > 0 ? e.Email : e.ExternalId),
+                    Terminal.Cell(e.Mapping), Terminal.Cell(e.Reason), Terminal.Cell(e.Revision));
             }
             Terminal.Render(table);
             return 0;
@@ -45,5 +45,4 @@ public static class AuditCommand
         return command;
     }
 
-    private static Markup Cell(string text) => new(Markup.Escape(text));
 }

@@ -38,7 +38,7 @@ public static class ExplainCommand
             }
             foreach (var e in found)
             {
-                var who = e.Imported ?? null;
+                var who = e.Imported;
                 Terminal.Line($"{who?.Email ?? e.Provisioned?.Email} ({who?.UserName ?? e.Provisioned?.UserName}), id {e.ExternalId} in source {e.Source}");
                 if (e.Provisioned is { } row)
                 {
@@ -55,7 +55,7 @@ public static class ExplainCommand
                     var table = new Table().AddColumns("Mapping", "Priority", "Outcome");
                     foreach (var m in e.Mappings)
                     {
-                        table.AddRow(new Markup(Markup.Escape(m.Mapping)), new Markup(m.Priority.ToString()), new Markup(Markup.Escape(m.Outcome)));
+                        table.AddRow(Terminal.Cell(m.Mapping), Terminal.Cell(m.Priority.ToString()), Terminal.Cell(m.Outcome));
                     }
                     Terminal.Render(table);
                 }

@@ -43,9 +43,9 @@ public static class StatusCommand
             foreach (var status in statuses.OrderBy(s => KindOrder(s.Kind)).ThenBy(s => s.Name, StringComparer.Ordinal))
             {
                 var ready = ReconcileEngine.ConditionsOf(status.StatusJson)?.FirstOrDefault(c => c.Type == Condition.Ready);
-                table.AddRow(Cell(status.Kind), Cell(status.Name), Cell(ready?.Status.ToString() ?? "Unknown"), Cell(ready?.Reason ?? ""),
-                    Cell(ready is { Status: not ConditionStatus.True } ? ready.Message : status.Summary),
-                    Cell(status.UpdatedAt.ToString("u")));
+                table.AddRow(Terminal.Cell(status.Kind), Terminal.Cell(status.Name), Terminal.Cell(ready?.Status.ToString() ?? "Unknown"), Terminal.Cell(ready?.Reason ?? ""),
+                    Terminal.Cell(ready is { Status: not ConditionStatus.True } ? ready.Message : status.Summary),
+                    Terminal.Cell(status.UpdatedAt.ToString("u")));
             }
             Terminal.Render(table);
             Terminal.Line($"Users: {string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}"))}");
@@ -63,5 +63,4 @@ public static class StatusCommand
         _ => 3,
     };
 
-    private static Markup Cell(string text) => new(Markup.Escape(text));
 }

@@ -55,8 +55,8 @@ public static class UsersCommand
             var table = new Table().AddColumns("Email", "User name", "State", "Source", "Mapping", "Profile", "Region", "Quota");
             foreach (var u in users)
             {
-                table.AddRow(Cell(u.Email), Cell(u.UserName), Cell(u.State.ToString()), Cell(u.Source), Cell(u.Mapping),
-                    Cell(u.Profile), Cell(u.StorageRegion), Cell(Quantity.Format(u.QuotaBytes)));
+                table.AddRow(Terminal.Cell(u.Email), Terminal.Cell(u.UserName), Terminal.Cell(u.State.ToString()), Terminal.Cell(u.Source), Terminal.Cell(u.Mapping),
+                    Terminal.Cell(u.Profile), Terminal.Cell(u.StorageRegion), Terminal.Cell(Quantity.Format(u.QuotaBytes)));
             }
             Terminal.Render(table);
             Terminal.Line($"{users.Count} user(s)");
@@ -66,5 +66,4 @@ public static class UsersCommand
         return command;
     }
 
-    private static Markup Cell(string text) => new(Markup.Escape(text));
 }

@@ -64,15 +64,8 @@ public sealed class ReconcileEngine(DirectoryImporter importer, TimeProvider clo
         var reports = StatusBuilder.Build(desired, pass.Snapshots, pass.Plan, applied, registryAfter, pass.Now, Previous)
             .Append(ConfigurationReport.Valid(desired.Location, desired, pass.Now, Previous(ConfigurationReport.Kind, desired.Location)))
             .ToList();
-        var records = reports.Select(r =>
-        {
-            var json = JsonSerializer.Serialize(r.Status, r.Status.GetType(), CliJson.Options);
-            var spec = generations.GetValueOrDefault((r.Kind, r.Name)) ?? new SpecGeneration(desired.Revision, 0);
-            return stored.TryGetValue((r.Kind, r.Name), out var old) && old.Summary == r.Summary && SameSubstance(old.StatusJson, json)
-                   && old.SpecHash == spec.SpecHash && old.Generation == spec.Generation
-                ? old
-                : new StoredStatus(r.Kind, r.Name, json, r.Summary, pass.Now, spec.SpecHash, spec.Generation);
-        }).ToList();
+        var records = reports.Select(r => Record(r, stored.GetValueOrDefault((r.Kind, r.Name)), pass.Now,
+            generations.GetValueOrDefault((r.Kind, r.Name)) ?? new SpecGeneration(desired.Revision, 0))).ToList();
         await store.SaveStatusAsync(records, cancellationToken);
         return reports;
     }
@@ -89,11 +82,17 @@ public sealed class ReconcileEngine(DirectoryImporter importer, TimeProvider clo
         var lastRevision = previous is null ? null : JsonNode.Parse(previous.StatusJson)?["revision"]?.GetValue<string>();
         var report = ConfigurationReport.Invalid(location, lastRevision, errors, now,
             previous is null ? null : ConditionsOf(previous.StatusJson));
-        var json = JsonSerializer.Serialize(report.Status, report.Status.GetType(), CliJson.Options);
-        var record = previous is not null && previous.Summary == report.Summary && SameSubstance(previous.StatusJson, json)
-            ? previous
-            : new StoredStatus(report.Kind, report.Name, json, report.Summary, now, previous?.SpecHash ?? "", 0);
+        var record = Record(report, previous, now, new SpecGeneration(previous?.SpecHash ?? "", 0));
         await store.SaveStatusAsync(stored.Where(s => s != previous).Append(record).ToList(), cancellationToken);
+    }
+
+    /// <summary>The row to store for a report: the stored one itself when nothing of substance changed, so nothing is written.</summary>
+    private static StoredStatus Record(ResourceReport report, StoredStatus? stored, DateTimeOffset now, SpecGeneration spec)
+    {
+        var json = JsonSerializer.Serialize(report.Status, report.Status.GetType(), CliJson.Options);
+        var unchanged = stored is not null && stored.Summary == report.Summary && SameSubstance(stored.StatusJson, json)
+            && stored.SpecHash == spec.SpecHash && stored.Generation == spec.Generation;
+        return unchanged ? stored! : new StoredStatus(report.Kind, report.Name, json, report.Summary, now, spec.SpecHash, spec.Generation);
     }
 
     /// <summary>

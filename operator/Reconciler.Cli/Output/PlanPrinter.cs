@@ -44,8 +44,8 @@ public static class PlanPrinter
                     _ => change.Reason,
                 };
                 if (change is Update or Restore) details = change.Reason + ": " + details;
-                table.AddRow(Cell(change.Verb), Cell(change.Source), Cell(UserLabel(change.After.Email, change.ExternalId)),
-                    Cell(change.After.Mapping), Cell(details));
+                table.AddRow(Terminal.Cell(change.Verb), Terminal.Cell(change.Source), Terminal.Cell(UserLabel(change.After.Email, change.ExternalId)),
+                    Terminal.Cell(change.After.Mapping), Terminal.Cell(details));
             }
             Terminal.Render(table);
             if (plan.Changes.Count > MaxRows)
@@ -132,5 +132,4 @@ public static class PlanPrinter
 
     private static string UserLabel(string email, string id) => email.Length > 0 ? email : id;
 
-    private static Markup Cell(string text) => new(Markup.Escape(text));
 }

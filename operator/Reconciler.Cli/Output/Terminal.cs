@@ -13,6 +13,9 @@ public static class Terminal
 
     public static void Line(string message) => Console.Out.WriteLine(message);
 
+    /// <summary>A table cell showing text as it is (no Spectre markup is interpreted in user data).</summary>
+    public static Markup Cell(string text) => new(Markup.Escape(text));
+
     public static void Render(Table table)
     {
         if (Console.IsOutputRedirected)
