@@ -21,8 +21,24 @@ internal sealed class ConfigDocument(string file, string fullPath, YamlJsonDocum
     /// <summary>metadata.name when it is a string, even if the document is otherwise invalid.</summary>
     public string? Name { get; set; }
 
-    /// <summary>The typed resource, once the document passed the schema.</summary>
+    /// <summary>
+    /// The typed resource. When the document failed the schema, it is decoded without the fields that failed
+    /// (<see cref="Broken"/>), so the other checks still run on the rest and every error is reported at once.
+    /// </summary>
     public Resource? Resource { get; set; }
+
+    /// <summary>JSON pointers of the fields the schema refused; nothing else is reported at, above or below them.</summary>
+    public IReadOnlySet<string> Broken { get; set; } = new HashSet<string>();
+
+    public bool PassedSchema => Broken.Count == 0;
+
+    /// <summary>Whether a field path touches a field the schema already refused (the same, inside it or containing it).</summary>
+    public bool IsBroken(string path)
+    {
+        if (Broken.Count == 0) return false;
+        var pointer = FieldPath.ToPointer(path);
+        return Broken.Any(b => FieldPath.Overlap(b, pointer));
+    }
 
     /// <summary>An error at a field path of this document, e.g. <c>spec.rollout.waves[1].percent</c>.</summary>
     public ConfigError ErrorAt(string path, string message, bool atKey = false) =>

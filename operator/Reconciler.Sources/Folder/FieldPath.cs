@@ -14,6 +14,13 @@ internal static class FieldPath
     public static IEnumerable<string> Segments(string pointer) =>
         pointer.Length == 0 ? [] : pointer[1..].Split('/').Select(s => s.Replace("~1", "/").Replace("~0", "~"));
 
+    /// <summary>True when one pointer is the other or lies inside it (on segment boundaries).</summary>
+    public static bool Overlap(string a, string b)
+    {
+        var (shorter, longer) = a.Length <= b.Length ? (a, b) : (b, a);
+        return longer.StartsWith(shorter, StringComparison.Ordinal) && (longer.Length == shorter.Length || longer[shorter.Length] == '/');
+    }
+
     public static string Parent(string pointer) => pointer[..Math.Max(0, pointer.LastIndexOf('/'))];
 
     /// <summary>Converts a path of our own fields (no dots or brackets inside names) to a JSON pointer.</summary>

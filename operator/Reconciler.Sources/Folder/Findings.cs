@@ -9,6 +9,10 @@ internal sealed class Findings
 
     public void Add(ConfigError error) => errors.Add(error);
 
-    public void Add(ConfigDocument document, string path, string message, bool atKey = false) =>
+    /// <summary>Adds a finding of the checks, unless it concerns a field the schema already refused.</summary>
+    public void Add(ConfigDocument document, string path, string message, bool atKey = false)
+    {
+        if (document.IsBroken(path)) return;
         errors.Add(document.ErrorAt(path, message, atKey));
+    }
 }

@@ -28,20 +28,24 @@ internal static class ResourceDecoder
         if ((root["metadata"] as JsonObject)?["name"] is JsonValue name && name.TryGetValue<string>(out var text)) document.Name = text;
 
         var results = ValidationSchemas.For(kind).Evaluate(JsonSerializer.SerializeToElement(root), new EvaluationOptions { OutputFormat = OutputFormat.List });
+        var decoded = root;
         if (!results.IsValid)
         {
-            foreach (var error in SchemaErrors.Explain(results, root, ValidationSchemas.DocumentFor(kind)))
-                findings.Add(document.ErrorAtPointer(error.Pointer, null, error.Message, error.AtKey));
-            return;
+            var errors = SchemaErrors.Explain(results, root, ValidationSchemas.DocumentFor(kind));
+            foreach (var error in errors) findings.Add(document.ErrorAtPointer(error.Pointer, null, error.Message, error.AtKey));
+            document.Broken = errors.Select(e => e.Subject).ToHashSet(StringComparer.Ordinal);
+            decoded = Without(root, document.Broken);
         }
 
         Resource resource;
         try
         {
-            resource = (Resource)root.Deserialize(kind.Type, Json)!;
+            resource = (Resource)decoded.Deserialize(kind.Type, Json)!;
         }
         catch (JsonException e)
         {
+            // Without what the schema refused, the rest still does not fit: the schema errors say enough.
+            if (!document.PassedSchema) return;
             var path = e.Path is { Length: > 2 } p && p.StartsWith("$.", StringComparison.Ordinal) ? p[2..] : "";
             findings.Add(document, path, "the value does not fit this field (out of range)");
             return;
@@ -49,6 +53,30 @@ internal static class ResourceDecoder
         if ((root["metadata"] as JsonObject)?["generation"] is null)
             resource = resource with { Metadata = resource.Metadata with { Generation = 1 } };
         document.Resource = resource;
+    }
+
+    /// <summary>
+    /// A copy of the document without the fields the schema refused. A refused list item takes its whole list
+    /// with it, so no list is left with a hole.
+    /// </summary>
+    private static JsonObject Without(JsonObject root, IEnumerable<string> pointers)
+    {
+        var copy = (JsonObject)root.DeepClone();
+        foreach (var pointer in pointers)
+        {
+            JsonNode? parent = copy;
+            string? key = null;
+            foreach (var segment in FieldPath.Segments(pointer))
+            {
+                if (parent is JsonArray) break;
+                if (key is not null) parent = (parent as JsonObject)?[key];
+                key = segment;
+                if (parent is null) break;
+            }
+            if (parent is JsonObject obj && key is not null) obj.Remove(key);
+            else if (parent is JsonArray array && array.Parent is JsonObject owner) owner.Remove(array.GetPropertyName());
+        }
+        return copy;
     }
 
     private static bool CheckApiVersion(ConfigDocument document, JsonObject root, Findings findings)

@@ -5,8 +5,14 @@ using Reconciler.Sources.Schema;
 
 namespace Reconciler.Sources.Folder;
 
-/// <summary>One schema violation, at a JSON pointer of the document.</summary>
-internal sealed record SchemaError(string Pointer, string Message, bool AtKey, bool IsTypeError = false);
+/// <summary>
+/// One schema violation, at a JSON pointer of the document. <see cref="Subject"/> is the field it is about: the
+/// pointer itself, or for a missing required field the pointer that field would have.
+/// </summary>
+internal sealed record SchemaError(string Pointer, string Message, bool AtKey, bool IsTypeError = false, string? MissingField = null)
+{
+    public string Subject => MissingField is null ? Pointer : FieldPath.ChildPointer(Pointer, MissingField);
+}
 
 /// <summary>
 /// Turns JsonSchema.Net's evaluation results into messages a YAML author understands. The schema node of each
@@ -54,7 +60,7 @@ internal static class SchemaErrors
             case "required":
                 var present = (value as JsonObject)?.Select(p => p.Key).ToHashSet(StringComparer.Ordinal) ?? [];
                 foreach (var name in (schemaNode?["required"]?.AsArray() ?? []).Select(n => n!.GetValue<string>()).Where(n => !present.Contains(n)))
-                    yield return new(pointer, $"missing required field '{name}'", true);
+                    yield return new(pointer, $"missing required field '{name}'", true, MissingField: name);
                 break;
             case "" or "false" or "$false" when evaluationPath.EndsWith("/additionalProperties", StringComparison.Ordinal):
                 var field = FieldPath.Segments(pointer).Last();
