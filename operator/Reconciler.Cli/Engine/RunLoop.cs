@@ -16,6 +16,7 @@ namespace Reconciler.Cli.Engine;
 public sealed class RunLoop(ReconcileEngine engine, ReconcilerMetrics metrics, ReadinessState readiness, ILogger logger)
 {
     private static readonly TimeSpan DefaultInterval = TimeSpan.FromHours(1);
+    private readonly HashSet<string> _sourcesInMetrics = new(StringComparer.Ordinal);
 
     public async Task RunAsync(string configDirectory, IReconcilerStore store, CancellationToken cancellationToken)
     {
@@ -73,6 +74,12 @@ public sealed class RunLoop(ReconcileEngine engine, ReconcilerMetrics metrics, R
             {
                 metrics.ObserveSync(name, snapshot.ReadAt, snapshot.Users.Count, error: snapshot.Failed || !snapshot.Complete);
             }
+            foreach (var gone in _sourcesInMetrics.Where(s => !pass.Snapshots.ContainsKey(s)).ToList())
+            {
+                metrics.RemoveSource(gone);
+                _sourcesInMetrics.Remove(gone);
+            }
+            _sourcesInMetrics.UnionWith(pass.Snapshots.Keys);
             metrics.SetUsersPerState(Enum.GetValues<UserState>().ToDictionary(s => s, s => outcome.RegistryAfter.Count(u => u.State == s)));
             metrics.SetPlanChanges(pass.Plan.Summary);
             metrics.ObserveReconcile(clock.Elapsed, success: !pass.Failed.Any());

@@ -16,8 +16,6 @@ public sealed record DeploymentCampaign : Resource
 
     [Description("Progress of the rollout.")]
     public DeploymentCampaignStatus? Status { get; init; }
-
-    public override ResourceStatus? CurrentStatus => Status;
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<DeploymentMethod>))]

@@ -16,8 +16,6 @@ public sealed record DirectorySource : Resource
 
     [Description("What the last sync observed.")]
     public DirectorySourceStatus? Status { get; init; }
-
-    public override ResourceStatus? CurrentStatus => Status;
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<DirectorySourceType>))]

@@ -16,8 +16,6 @@ public sealed record ProvisioningMapping : Resource
 
     [Description("How many users this mapping matched and provisioned.")]
     public ProvisioningMappingStatus? Status { get; init; }
-
-    public override ResourceStatus? CurrentStatus => Status;
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<LoginMechanism>))]

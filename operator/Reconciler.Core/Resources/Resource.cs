@@ -24,9 +24,6 @@ public abstract record Resource
 
     [JsonIgnore]
     public string Name => Metadata.Name;
-
-    [JsonIgnore]
-    public abstract ResourceStatus? CurrentStatus { get; }
 }
 
 public sealed record ResourceMetadata

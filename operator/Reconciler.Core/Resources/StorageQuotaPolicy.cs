@@ -16,8 +16,6 @@ public sealed record StorageQuotaPolicy : Resource
 
     [Description("Users bound to this policy and their usage.")]
     public StorageQuotaPolicyStatus? Status { get; init; }
-
-    public override ResourceStatus? CurrentStatus => Status;
 }
 
 public sealed record StorageQuotaPolicySpec
