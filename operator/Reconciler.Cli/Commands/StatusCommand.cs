@@ -21,8 +21,8 @@ public static class StatusCommand
         {
             await using var opened = await StoreLocation.OpenAsync(parse.GetValue(store)!, readOnly: true, ct);
             var statuses = await opened.LoadStatusAsync(ct);
-            var users = await opened.ListUsersAsync(null, ct);
-            var counts = Enum.GetValues<UserState>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => users.Count(u => u.State == s));
+            var byState = await opened.CountUsersAsync(ct);
+            var counts = byState.ToDictionary(c => c.Key.ToString().ToLowerInvariant(), c => c.Value);
             if (parse.GetValue(output) == "json")
             {
                 Console.WriteLine(CliJson.Serialize(new
@@ -48,7 +48,7 @@ public static class StatusCommand
                     Terminal.Cell(status.UpdatedAt.ToString("u")));
             }
             Terminal.Render(table);
-            Terminal.Line($"Users: {string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}"))}");
+            Terminal.Line($"Users: {UserStates.Describe(byState)}");
             return 0;
         }));
         return command;

@@ -21,7 +21,7 @@ public sealed record PassResult(
     public IEnumerable<DirectorySnapshot> Failed => Snapshots.Values.Where(s => s.Failed);
 }
 
-public sealed record ApplyOutcome(ApplyResult Result, IReadOnlyList<ResourceReport> Reports, IReadOnlyList<ProvisionedUser> RegistryAfter);
+public sealed record ApplyOutcome(ApplyResult Result, IReadOnlyList<ProvisionedUser> RegistryAfter);
 
 /// <summary>
 /// One reconcile, impure → pure → impure: read the directories and the registry, plan, then write the snapshots,
@@ -49,25 +49,25 @@ public sealed class ReconcileEngine(DirectoryImporter importer, TimeProvider clo
         }
         var result = await store.ApplyAsync(pass.Plan, new ApplyContext(pass.Desired.Revision, pass.Now), cancellationToken);
         var after = RegistryOverlay.Apply(pass.Registry, pass.Plan);
-        var reports = await RecordStatusAsync(pass, store, applied: true, after, cancellationToken);
-        return new ApplyOutcome(result, reports, after);
+        await RecordStatusAsync(pass, store, after, cancellationToken);
+        return new ApplyOutcome(result, after);
     }
 
-    public async Task<IReadOnlyList<ResourceReport>> RecordStatusAsync(
-        PassResult pass, IReconcilerStore store, bool applied, IReadOnlyList<ProvisionedUser> registryAfter, CancellationToken cancellationToken)
+    /// <summary>Every resource's status after an apply; statuses that say nothing new are not rewritten.</summary>
+    private async Task RecordStatusAsync(
+        PassResult pass, IReconcilerStore store, IReadOnlyList<ProvisionedUser> registryAfter, CancellationToken cancellationToken)
     {
         var stored = (await store.LoadStatusAsync(cancellationToken)).ToDictionary(s => (s.Kind, s.Name));
         var (desired, generations) = SpecGenerations.Assign(pass.Desired,
             (kind, name) => stored.TryGetValue((kind, name), out var s) ? new SpecGeneration(s.SpecHash, s.Generation) : null);
         IReadOnlyList<Condition>? Previous(string kind, string name) =>
             stored.TryGetValue((kind, name), out var s) ? ConditionsOf(s.StatusJson) : null;
-        var reports = StatusBuilder.Build(desired, pass.Snapshots, pass.Plan, applied, registryAfter, pass.Now, Previous)
+        var reports = StatusBuilder.Build(desired, pass.Snapshots, pass.Plan, registryAfter, pass.Now, Previous)
             .Append(ConfigurationReport.Valid(desired.Location, desired, pass.Now, Previous(ConfigurationReport.Kind, desired.Location)))
             .ToList();
         var records = reports.Select(r => Record(r, stored.GetValueOrDefault((r.Kind, r.Name)), pass.Now,
             generations.GetValueOrDefault((r.Kind, r.Name)) ?? new SpecGeneration(desired.Revision, 0))).ToList();
         await store.SaveStatusAsync(records, cancellationToken);
-        return reports;
     }
 
     /// <summary>

@@ -80,12 +80,12 @@ public sealed class RunLoop(ReconcileEngine engine, ReconcilerMetrics metrics, R
                 _sourcesInMetrics.Remove(gone);
             }
             _sourcesInMetrics.UnionWith(pass.Snapshots.Keys);
-            metrics.SetUsersPerState(Enum.GetValues<UserState>().ToDictionary(s => s, s => outcome.RegistryAfter.Count(u => u.State == s)));
+            var byState = UserStates.Count(outcome.RegistryAfter);
+            metrics.SetUsersPerState(byState);
             metrics.SetPlanChanges(pass.Plan.Summary);
             metrics.ObserveReconcile(clock.Elapsed, success: !pass.Failed.Any());
-            var states = Enum.GetValues<UserState>().Select(s => $"{outcome.RegistryAfter.Count(u => u.State == s)} {s.ToString().ToLowerInvariant()}");
             logger.LogInformation("reconciled revision {Revision}: {Summary}; users {States}; {Written} row(s) written; {Seconds:0.00} s",
-                desired.Revision, pass.Plan.Summary.ToString(), string.Join(", ", states), outcome.Result.UsersWritten, clock.Elapsed.TotalSeconds);
+                desired.Revision, pass.Plan.Summary.ToString(), UserStates.Describe(byState), outcome.Result.UsersWritten, clock.Elapsed.TotalSeconds);
         }
         catch (StoreException e)
         {

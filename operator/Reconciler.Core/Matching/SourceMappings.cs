@@ -13,6 +13,7 @@ public sealed class SourceMappings
     private readonly CompiledMapping[] _ordered;
     private readonly Dictionary<string, ulong>? _byGroup;
     private readonly ulong _withoutGroups;
+    private readonly Dictionary<string, CompiledMapping> _byName;
 
     public SourceMappings(IEnumerable<CompiledMapping> mappings)
     {
@@ -20,6 +21,7 @@ public sealed class SourceMappings
             .OrderBy(m => m.Mapping.Spec.Priority)
             .ThenBy(m => m.Mapping.Name, StringComparer.Ordinal)
             .ToArray();
+        _byName = _ordered.ToDictionary(m => m.Name, StringComparer.Ordinal);
         if (_ordered.Length > 64) return;
         _byGroup = new Dictionary<string, ulong>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < _ordered.Length; i++)
@@ -38,8 +40,17 @@ public sealed class SourceMappings
         }
     }
 
+    /// <summary>The mappings of one declared source, compiled against the declared quota policies.</summary>
+    public static SourceMappings For(DesiredState desired, string source) =>
+        new(desired.Mappings
+            .Where(m => m.Spec.SourceRef.Name == source)
+            .Select(m => CompiledMapping.Compile(m, desired.QuotaPolicies)));
+
     /// <summary>Mappings in the order they are tried: lower priority number first, ties by name.</summary>
     public IReadOnlyList<CompiledMapping> Ordered => _ordered;
+
+    /// <summary>The mapping of this source with that name, or null when the configuration no longer has it.</summary>
+    public CompiledMapping? Named(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>The highest-priority mapping whose filter matches the user, or null.</summary>
     public CompiledMapping? Winner(ImportedUser user)

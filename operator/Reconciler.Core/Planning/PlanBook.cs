@@ -5,7 +5,7 @@ namespace Reconciler.Core.Planning;
 /// <summary>The plan under construction: changes, findings, per-mapping tallies and who owns which email.</summary>
 internal sealed class PlanBook(IReadOnlyList<ProvisionedUser> registry, PlanOptions options)
 {
-    private readonly Dictionary<string, int[]> _tallies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Counts> _tallies = new(StringComparer.Ordinal);
     private Dictionary<string, ProvisionedUser>? _emailOwners;
 
     public IReadOnlyList<ProvisionedUser> Registry => registry;
@@ -15,12 +15,19 @@ internal sealed class PlanBook(IReadOnlyList<ProvisionedUser> registry, PlanOpti
     public List<DeletionGuardBlock> Blocked { get; } = [];
     public List<PlanProblem> Problems { get; } = [];
 
-    /// <summary>Counters of one mapping: [matched, provisioned, conflicts].</summary>
-    public int[] Tally(string mapping)
+    /// <summary>What is counted for one mapping while the plan is made.</summary>
+    public sealed class Counts
+    {
+        public int Matched;
+        public int Provisioned;
+        public int Conflicts;
+    }
+
+    public Counts Tally(string mapping)
     {
         if (!_tallies.TryGetValue(mapping, out var tally))
         {
-            tally = new int[3];
+            tally = new Counts();
             _tallies[mapping] = tally;
         }
         return tally;
@@ -30,15 +37,15 @@ internal sealed class PlanBook(IReadOnlyList<ProvisionedUser> registry, PlanOpti
     {
         foreach (var user in registry)
         {
-            if (user.State == UserState.Active && _tallies.TryGetValue(user.Mapping, out var tally)) tally[1]++;
+            if (user.State == UserState.Active && _tallies.TryGetValue(user.Mapping, out var tally)) tally.Provisioned++;
         }
     }
 
     public void Add(PlanAction action)
     {
         Changes.Add(action);
-        if (action.Before is { State: UserState.Active } before && _tallies.TryGetValue(before.Mapping, out var was)) was[1]--;
-        if (action.After.State == UserState.Active) Tally(action.After.Mapping)[1]++;
+        if (action.Before is { State: UserState.Active } before && _tallies.TryGetValue(before.Mapping, out var was)) was.Provisioned--;
+        if (action.After.State == UserState.Active) Tally(action.After.Mapping).Provisioned++;
     }
 
     /// <summary>
@@ -82,8 +89,8 @@ internal sealed class PlanBook(IReadOnlyList<ProvisionedUser> registry, PlanOpti
             ? $"email {email} is already used by user {owner.ExternalId} of the same source"
             : $"email {email} is already provisioned from source {owner.Source} (user {owner.ExternalId}, mapping {owner.Mapping}); the earlier owner keeps it";
         Conflicts.Add(new EmailConflict(source, externalId, email, mapping, owner.Source, owner.ExternalId, reason));
-        Tally(mapping)[2]++;
-        if (owner.Mapping != mapping && owner.Mapping.Length > 0) Tally(owner.Mapping)[2]++;
+        Tally(mapping).Conflicts++;
+        if (owner.Mapping != mapping && owner.Mapping.Length > 0) Tally(owner.Mapping).Conflicts++;
     }
 
     public Plan ToPlan() => new()
@@ -92,7 +99,7 @@ internal sealed class PlanBook(IReadOnlyList<ProvisionedUser> registry, PlanOpti
         Conflicts = Conflicts,
         Blocked = Blocked,
         Problems = Problems,
-        Mappings = _tallies.ToDictionary(t => t.Key, t => new MappingTally(t.Value[0], t.Value[1], t.Value[2]), StringComparer.Ordinal),
+        Mappings = _tallies.ToDictionary(t => t.Key, t => new MappingTally(t.Value.Matched, t.Value.Provisioned, t.Value.Conflicts), StringComparer.Ordinal),
     };
 
     private static bool Earlier(ProvisionedUser a, ProvisionedUser b)

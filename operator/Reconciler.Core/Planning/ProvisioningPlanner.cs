@@ -26,12 +26,9 @@ public static class ProvisioningPlanner
         foreach (var source in desired.Sources.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             declared.Add(source.Name);
-            var mappings = new SourceMappings(desired.Mappings
-                .Where(m => m.Spec.SourceRef.Name == source.Name)
-                .Select(m => CompiledMapping.Compile(m, desired.QuotaPolicies)));
             var snapshot = imported.GetValueOrDefault(source.Name);
             if (Skip(source, snapshot, book)) continue;
-            planners.Add(new SourcePlanner(source, snapshot!, mappings, book));
+            planners.Add(new SourcePlanner(source, snapshot!, SourceMappings.For(desired, source.Name), book));
         }
 
         // Existing users first, across all sources, so that every email they release or take is settled before

@@ -36,7 +36,7 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
         foreach (var user in snapshot.Users)
         {
             var winner = user.Enabled ? mappings.Winner(user) : null;
-            if (winner is not null) book.Tally(winner.Name)[0]++;
+            if (winner is not null) book.Tally(winner.Name).Matched++;
             if (_byId.TryGetValue(user.Id, out var index))
             {
                 _seen[index] = true;
@@ -167,7 +167,7 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
 
     /// <summary>A user whose mapping is gone from the configuration is preserved: losing data is never the default.</summary>
     private bool PreservesUnmapped(string mapping) =>
-        mappings.Ordered.FirstOrDefault(m => m.Name == mapping)?.Spec.PreserveUnmappedUsers ?? true;
+        mappings.Named(mapping)?.Spec.PreserveUnmappedUsers ?? true;
 
     private void Guard(int active)
     {

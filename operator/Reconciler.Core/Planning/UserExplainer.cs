@@ -34,9 +34,7 @@ public static class UserExplainer
 
     private static IReadOnlyList<MappingVerdict> Verdicts(DesiredState desired, DirectorySource source, ImportedUser user)
     {
-        var mappings = new SourceMappings(desired.Mappings
-            .Where(m => m.Spec.SourceRef.Name == source.Name)
-            .Select(m => CompiledMapping.Compile(m, desired.QuotaPolicies)));
+        var mappings = SourceMappings.For(desired, source.Name);
         var verdicts = new List<MappingVerdict>();
         CompiledMapping? winner = null;
         foreach (var mapping in mappings.Ordered)

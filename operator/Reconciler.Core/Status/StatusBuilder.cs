@@ -19,23 +19,18 @@ public static class StatusBuilder
         DesiredState desired,
         IReadOnlyDictionary<string, DirectorySnapshot> imported,
         Plan plan,
-        bool applied,
         IReadOnlyList<ProvisionedUser> registryAfter,
         DateTimeOffset now,
         Func<string, string, IReadOnlyList<Condition>?> previousConditions)
     {
         var reports = new List<ResourceReport>();
         var active = registryAfter.Where(u => u.State == UserState.Active).ToList();
-        var bySourceState = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        foreach (var user in registryAfter)
-        {
-            if (!bySourceState.TryGetValue(user.Source, out var counts)) bySourceState[user.Source] = counts = new int[3];
-            counts[(int)user.State]++;
-        }
+        var bySource = registryAfter.GroupBy(u => u.Source).ToDictionary(g => g.Key, g => UserStates.Count(g), StringComparer.Ordinal);
         var byMapping = active.GroupBy(u => u.Mapping).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var byPolicy = active.Where(u => u.QuotaPolicy is not null)
             .GroupBy(u => u.QuotaPolicy!).ToDictionary(g => g.Key, g => (Users: g.Count(), Bytes: g.Sum(u => u.QuotaBytes)), StringComparer.Ordinal);
-        var sourceReady = new Dictionary<string, (bool Ready, string Reason)>(StringComparer.Ordinal);
+        // A mapping is Ready when its source was read: an incomplete read or a held-back removal still provisions.
+        var sourceUsable = new Dictionary<string, (bool Usable, string Reason)>(StringComparer.Ordinal);
         Condition Ready(Resource r, bool ok, string reason, string message, ConditionStatus? status = null) =>
             Conditions.Make(Condition.Ready, status ?? (ok ? ConditionStatus.True : ConditionStatus.False), reason, message,
                 r.Metadata.Generation, now, previousConditions(r.Kind, r.Name));
@@ -43,22 +38,17 @@ public static class StatusBuilder
         foreach (var source in desired.Sources)
         {
             var snapshot = imported.GetValueOrDefault(source.Name);
-            var changes = plan.Changes.Where(c => c.Source == source.Name).ToList();
             var block = plan.Blocked.FirstOrDefault(b => b.Source == source.Name);
-            var summary = new PlanSummary(
-                changes.Count(c => c is Create), changes.Count(c => c is Update), changes.Count(c => c is Preserve),
-                changes.Count(c => c is Disable), changes.Count(c => c is Restore),
-                plan.Conflicts.Count(c => c.Source == source.Name), block?.HeldBack.Count ?? 0);
-            var held = bySourceState.GetValueOrDefault(source.Name) ?? new int[3];
-            var state = $"{snapshot?.Users.Count ?? 0} users read; {held[0]} active, {held[1]} preserved, {held[2]} disabled";
+            var held = bySource.GetValueOrDefault(source.Name) ?? UserStates.Count([]);
+            var state = $"{snapshot?.Users.Count ?? 0} users read; {UserStates.Describe(held)}";
             var (ok, reason, message) = source.Spec.Suspend ? (false, "Suspended", "suspended: not read or reconciled")
                 : snapshot is null ? (false, "NotSynced", "not read yet")
                 : snapshot.Failed ? (false, "ReadFailed", string.Join("; ", snapshot.Problems.Take(3)))
                 : block is not null ? (false, "DeletionGuard", block.Message)
                 : !snapshot.Complete ? (false, "ImportIncomplete",
                     $"{snapshot.Problems.Count} problem(s), first: {snapshot.Problems.FirstOrDefault()}; nobody preserved or disabled")
-                : (true, "Synced", applied ? state : $"{state}; pending: {summary}");
-            sourceReady[source.Name] = (ok || reason == "ImportIncomplete" || reason == "DeletionGuard", reason);
+                : (true, "Synced", state);
+            sourceUsable[source.Name] = (ok || reason is "ImportIncomplete" or "DeletionGuard", reason);
             var line = snapshot is null || snapshot.Failed ? message : $"{state}; every {source.Spec.SyncInterval}";
             reports.Add(new ResourceReport(source.Kind, source.Name, new DirectorySourceStatus
             {
@@ -84,7 +74,7 @@ public static class StatusBuilder
         {
             var tally = plan.Mappings.GetValueOrDefault(mapping.Name) ?? new MappingTally(0, 0, 0);
             var provisioned = byMapping.GetValueOrDefault(mapping.Name);
-            var (sourceOk, sourceReason) = sourceReady.GetValueOrDefault(mapping.Spec.SourceRef.Name, (false, "NotDeclared"));
+            var (sourceOk, sourceReason) = sourceUsable.GetValueOrDefault(mapping.Spec.SourceRef.Name, (false, "NotDeclared"));
             var line = $"matched {tally.Matched}, provisioned {provisioned}, conflicts {tally.Conflicts}";
             var conditions = new List<Condition>
             {

@@ -64,17 +64,19 @@ internal static class ResourceDecoder
         var copy = (JsonObject)root.DeepClone();
         foreach (var pointer in pointers)
         {
-            JsonNode? parent = copy;
-            string? key = null;
-            foreach (var segment in FieldPath.Segments(pointer))
+            var segments = FieldPath.Segments(pointer).ToArray();
+            JsonNode? node = copy;
+            for (var i = 0; i < segments.Length; i++)
             {
-                if (parent is JsonArray) break;
-                if (key is not null) parent = (parent as JsonObject)?[key];
-                key = segment;
-                if (parent is null) break;
+                if (node is JsonArray list)
+                {
+                    (list.Parent as JsonObject)?.Remove(list.GetPropertyName());
+                    break;
+                }
+                if (node is not JsonObject obj) break;
+                if (i == segments.Length - 1) obj.Remove(segments[i]);
+                else node = obj[segments[i]];
             }
-            if (parent is JsonObject obj && key is not null) obj.Remove(key);
-            else if (parent is JsonArray array && array.Parent is JsonObject owner) owner.Remove(array.GetPropertyName());
         }
         return copy;
     }

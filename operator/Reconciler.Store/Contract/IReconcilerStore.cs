@@ -13,6 +13,9 @@ public interface IReconcilerStore : IAsyncDisposable
     /// <summary>Every provisioned user, in every state.</summary>
     Task<IReadOnlyList<ProvisionedUser>> LoadRegistryAsync(CancellationToken cancellationToken);
 
+    /// <summary>How many users are in each state (every state present, zero where none), without loading them.</summary>
+    Task<IReadOnlyDictionary<UserState, int>> CountUsersAsync(CancellationToken cancellationToken);
+
     /// <summary>Users filtered by state (null: all), ordered by source then email.</summary>
     Task<IReadOnlyList<ProvisionedUser>> ListUsersAsync(UserState? state, CancellationToken cancellationToken);
 

@@ -42,6 +42,14 @@ internal static class RegistryTable
         return users;
     }
 
+    public static IReadOnlyDictionary<UserState, int> CountByState(SqliteConnection connection)
+    {
+        using var select = new SqliteStatement(connection, "SELECT state, count(*) FROM users GROUP BY state");
+        var counts = Enum.GetValues<UserState>().ToDictionary(s => s, _ => 0);
+        while (select.Read()) counts[ColumnFormat.ParseState(select.Utf8(0))] = (int)select.Integer(1);
+        return counts;
+    }
+
     /// <summary>
     /// Columns whose values come from the configuration (sources, mappings, policies), so few repeat across
     /// all users: their strings are shared rather than made per row.

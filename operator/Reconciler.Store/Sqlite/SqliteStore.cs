@@ -50,6 +50,9 @@ public sealed class SqliteStore : IReconcilerStore
     public Task<IReadOnlyList<ProvisionedUser>> LoadRegistryAsync(CancellationToken cancellationToken) =>
         Run(writes: false, c => RegistryTable.Load(c, null, ordered: false, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyDictionary<UserState, int>> CountUsersAsync(CancellationToken cancellationToken) =>
+        Run(writes: false, RegistryTable.CountByState, cancellationToken);
+
     public Task<IReadOnlyList<ProvisionedUser>> ListUsersAsync(UserState? state, CancellationToken cancellationToken) =>
         Run(writes: false, c => RegistryTable.Load(c, state, ordered: true, cancellationToken), cancellationToken);
 

@@ -11,7 +11,7 @@ public sealed class StatusBuilderTests
     private static IReadOnlyList<ResourceReport> Build(World world, Func<string, string, IReadOnlyList<Condition>?>? previous = null, DateTimeOffset? now = null)
     {
         var plan = world.Plan();
-        return StatusBuilder.Build(world.Desired, world.Snapshots, plan, applied: true, RegistryOverlay.Apply(world.Registry, plan),
+        return StatusBuilder.Build(world.Desired, world.Snapshots, plan, RegistryOverlay.Apply(world.Registry, plan),
             now ?? T0, previous ?? ((_, _) => null));
     }
 

@@ -4,24 +4,13 @@ using Reconciler.Store.Sqlite;
 
 namespace Reconciler.Store.Tests.Sqlite;
 
-public sealed class SqliteSnapshotTests : IAsyncLifetime
+public sealed class SqliteSnapshotTests : StoreTest
 {
-    private readonly StoreFolder folder = new();
-    private SqliteStore store = null!;
-
-    public async Task InitializeAsync() => store = await folder.OpenAsync();
-
-    public async Task DisposeAsync()
-    {
-        await store.DisposeAsync();
-        folder.Dispose();
-    }
-
     [Fact]
     public async Task LoadSnapshot_OfSourceNeverSynced_IsNull()
     {
-        await store.SaveSnapshotAsync(Sample.Snapshot(2, "other"), default);
-        Assert.Null(await store.LoadSnapshotAsync("corp", default));
+        await Store.SaveSnapshotAsync(Sample.Snapshot(2, "other"), default);
+        Assert.Null(await Store.LoadSnapshotAsync("corp", default));
     }
 
     [Fact]
@@ -38,8 +27,8 @@ public sealed class SqliteSnapshotTests : IAsyncLifetime
             GroupsSeen = 7,
         };
 
-        Assert.True(await store.SaveSnapshotAsync(snapshot, default));
-        var loaded = await store.LoadSnapshotAsync("corp", default);
+        Assert.True(await Store.SaveSnapshotAsync(snapshot, default));
+        var loaded = await Store.LoadSnapshotAsync("corp", default);
 
         Assert.NotNull(loaded);
         Assert.Equal(("corp", false, true, null, 7), (loaded.Source, loaded.Complete, loaded.Failed, loaded.Cursor, loaded.GroupsSeen));
@@ -59,8 +48,8 @@ public sealed class SqliteSnapshotTests : IAsyncLifetime
     {
         var sparse = new ImportedUser { Id = "x1", Attributes = new Dictionary<string, string>() };
 
-        await store.SaveSnapshotAsync(Sample.Snapshot(0) with { Users = [sparse], Cursor = "" }, default);
-        var loaded = await store.LoadSnapshotAsync("corp", default);
+        await Store.SaveSnapshotAsync(Sample.Snapshot(0) with { Users = [sparse], Cursor = "" }, default);
+        var loaded = await Store.LoadSnapshotAsync("corp", default);
 
         AssertSameUser(sparse, Assert.Single(loaded!.Users));
         Assert.Empty(loaded.Users[0].Attributes!);
@@ -70,18 +59,18 @@ public sealed class SqliteSnapshotTests : IAsyncLifetime
     [Fact]
     public async Task SaveSnapshot_Unchanged_ReturnsFalseAndWritesNothing()
     {
-        Assert.True(await store.SaveSnapshotAsync(Sample.Snapshot(50), default));
-        using var observer = folder.Connect();
+        Assert.True(await Store.SaveSnapshotAsync(Sample.Snapshot(50), default));
+        using var observer = Folder.Connect();
         var version = StoreFolder.Scalar(observer, "PRAGMA data_version");
 
         var again = Sample.Snapshot(50) with { ReadAt = Sample.Now.AddHours(1), Duration = TimeSpan.FromSeconds(9) };
-        Assert.False(await store.SaveSnapshotAsync(again, default));
+        Assert.False(await Store.SaveSnapshotAsync(again, default));
         Assert.Equal(version, StoreFolder.Scalar(observer, "PRAGMA data_version"));
-        Assert.Equal(Sample.Now, (await store.LoadSnapshotAsync("corp", default))!.ReadAt);
+        Assert.Equal(Sample.Now, (await Store.LoadSnapshotAsync("corp", default))!.ReadAt);
 
         var changed = Sample.Snapshot(50);
         changed = changed with { Users = [.. changed.Users.Take(49), changed.Users[49] with { Department = "Sales" }] };
-        Assert.True(await store.SaveSnapshotAsync(changed, default));
+        Assert.True(await Store.SaveSnapshotAsync(changed, default));
         Assert.NotEqual(version, StoreFolder.Scalar(observer, "PRAGMA data_version"));
     }
 
@@ -93,7 +82,7 @@ public sealed class SqliteSnapshotTests : IAsyncLifetime
     public async Task SaveSnapshot_DifferenceInCursorCompletenessOrOrder_IsSaved(string what)
     {
         var snapshot = Sample.Snapshot(4);
-        await store.SaveSnapshotAsync(snapshot, default);
+        await Store.SaveSnapshotAsync(snapshot, default);
 
         var changed = what switch
         {
@@ -103,31 +92,31 @@ public sealed class SqliteSnapshotTests : IAsyncLifetime
             _ => snapshot with { Users = [snapshot.Users[0] with { Attributes = new Dictionary<string, string>() }, .. snapshot.Users.Skip(1)] },
         };
 
-        Assert.True(await store.SaveSnapshotAsync(changed, default));
+        Assert.True(await Store.SaveSnapshotAsync(changed, default));
     }
 
     [Fact]
     public async Task SaveSnapshot_ReplacesThatSourceOnly()
     {
-        await store.SaveSnapshotAsync(Sample.Snapshot(10), default);
-        await store.SaveSnapshotAsync(Sample.Snapshot(3, "ldap"), default);
+        await Store.SaveSnapshotAsync(Sample.Snapshot(10), default);
+        await Store.SaveSnapshotAsync(Sample.Snapshot(3, "ldap"), default);
 
-        await store.SaveSnapshotAsync(Sample.Snapshot(4), default);
+        await Store.SaveSnapshotAsync(Sample.Snapshot(4), default);
 
-        Assert.Equal(4, (await store.LoadSnapshotAsync("corp", default))!.Users.Count);
-        Assert.Equal(3, (await store.LoadSnapshotAsync("ldap", default))!.Users.Count);
+        Assert.Equal(4, (await Store.LoadSnapshotAsync("corp", default))!.Users.Count);
+        Assert.Equal(3, (await Store.LoadSnapshotAsync("ldap", default))!.Users.Count);
     }
 
     [Fact]
     public async Task SaveSnapshot_WithOneIdTwice_FailsAndKeepsThePreviousSnapshot()
     {
-        await store.SaveSnapshotAsync(Sample.Snapshot(3), default);
+        await Store.SaveSnapshotAsync(Sample.Snapshot(3), default);
         var twice = Sample.Snapshot(0) with { Users = [Sample.Imported(1), Sample.Imported(2), Sample.Imported(1)] };
 
-        var e = await Assert.ThrowsAsync<StoreException>(() => store.SaveSnapshotAsync(twice, default));
+        var e = await Assert.ThrowsAsync<StoreException>(() => Store.SaveSnapshotAsync(twice, default));
 
         Assert.Contains("'id-0000001' twice", e.Message);
-        Assert.Equal(3, (await store.LoadSnapshotAsync("corp", default))!.Users.Count);
+        Assert.Equal(3, (await Store.LoadSnapshotAsync("corp", default))!.Users.Count);
     }
 
     private static void AssertSameUser(ImportedUser expected, ImportedUser actual)
