@@ -1,17 +1,14 @@
-using System.Diagnostics;
-using Xunit.Abstractions;
-
 namespace Reconciler.Connectors.Tests.Csv;
 
-/// <summary>Prints how long a large export takes; asserts only that it was read whole, never how fast.</summary>
-public sealed class CsvSpeedTests(ITestOutputHelper output) : IDisposable
+/// <summary>A large export is read whole, across buffer boundaries. How fast is measured by `make bench`, not here.</summary>
+public sealed class CsvLargeExportTests : IDisposable
 {
     private readonly CsvFolder folder = new();
 
     public void Dispose() => folder.Dispose();
 
     [Fact]
-    public async Task Import100kUsers_PrintsTheTime()
+    public async Task Import100kUsers_ReadsEveryRowAcrossBufferBoundaries()
     {
         const int users = 100_000;
         using (var writer = new StreamWriter(folder.PathOf("users.csv")))
@@ -24,14 +21,11 @@ public sealed class CsvSpeedTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        var watch = Stopwatch.StartNew();
         var snapshot = await folder.ImportAsync();
-        output.WriteLine($"imported {snapshot.Users.Count:N0} users in {watch.ElapsedMilliseconds} ms");
-        watch.Restart();
-        await folder.ImportAsync();
-        output.WriteLine($"again, with the code warm: {watch.ElapsedMilliseconds} ms");
 
         Assert.Equal(users, snapshot.Users.Count);
         Assert.True(snapshot.Complete);
+        var last = snapshot.Users[^1];
+        Assert.Equal(($"u{users - 1}", $"User, {users - 1}", "CC-49"), (last.Id, last.DisplayName, last.Attributes!["costCenter"]));
     }
 }
