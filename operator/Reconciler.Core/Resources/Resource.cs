@@ -24,6 +24,13 @@ public abstract record Resource
 
     [JsonIgnore]
     public string Name => Metadata.Name;
+
+    /// <summary>metadata.namespace, or <see cref="ResourceKey.DefaultNamespace"/> when it is not set.</summary>
+    [JsonIgnore]
+    public string Namespace => string.IsNullOrEmpty(Metadata.Namespace) ? ResourceKey.DefaultNamespace : Metadata.Namespace;
+
+    [JsonIgnore]
+    public ResourceKey Key => ResourceKey.Of(this);
 }
 
 public sealed record ResourceMetadata
