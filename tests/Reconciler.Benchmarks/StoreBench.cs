@@ -67,8 +67,8 @@ public static class StoreBench
         foreach (var r in rows)
         {
             p[0].Value = r.Source; p[1].Value = r.ExternalId; p[2].Value = r.UserName; p[3].Value = r.Email;
-            p[4].Value = r.DisplayName; p[5].Value = r.GivenName; p[6].Value = r.Surname; p[7].Value = r.Department;
-            p[8].Value = r.Title; p[9].Value = r.State.ToString(); p[10].Value = r.Mapping; p[11].Value = r.Profile;
+            p[4].Value = r.Details.DisplayName; p[5].Value = r.Details.GivenName; p[6].Value = r.Details.Surname; p[7].Value = r.Details.Department;
+            p[8].Value = r.Details.Title; p[9].Value = r.State.ToString(); p[10].Value = r.Mapping; p[11].Value = r.Profile;
             p[12].Value = r.StorageRegion; p[13].Value = r.QuotaBytes; p[14].Value = (object?)r.QuotaPolicy ?? DBNull.Value;
             p[15].Value = r.LoginMechanism.ToString(); p[16].Value = r.CreatedAt.ToString("O"); p[17].Value = r.UpdatedAt.ToString("O");
             await insert.ExecuteNonQueryAsync();

@@ -21,7 +21,7 @@ public static class UnchangedPassBench
             await writer.WriteLineAsync("id,userName,email,displayName,givenName,surname,department,title,groups,organizationalUnit,enabled");
             foreach (var u in Workload.Users(users))
             {
-                await writer.WriteLineAsync($"{u.Id},{u.UserName},{u.Email},{u.DisplayName},{u.GivenName},{u.Surname},{u.Department},{u.Title},{string.Join(';', u.Groups)},\"{u.OrganizationalUnit}\",true");
+                await writer.WriteLineAsync($"{u.Id},{u.UserName},{u.Email},{u.Details.DisplayName},{u.Details.GivenName},{u.Details.Surname},{u.Details.Department},{u.Details.Title},{string.Join(';', u.Groups)},\"{u.OrganizationalUnit}\",true");
             }
         }
         var desired = Workload.Desired() with

@@ -59,13 +59,16 @@ public static class Workload
             users[i] = new ImportedUser
             {
                 Id = $"{i:x8}-0000-4000-8000-{i:x12}",
-                UserName = $"user{i}",
-                Email = $"user{i}@example.com",
-                DisplayName = $"User {i}",
-                GivenName = "User",
-                Surname = i.ToString(),
-                Department = i % 11 == 0 ? "Interns" : "Engineering",
-                Title = "Engineer",
+                Details = new UserDetails
+                {
+                    UserName = $"user{i}",
+                    Email = $"user{i}@example.com",
+                    DisplayName = $"User {i}",
+                    GivenName = "User",
+                    Surname = i.ToString(),
+                    Department = i % 11 == 0 ? "Interns" : "Engineering",
+                    Title = "Engineer",
+                },
                 Groups = ["cn=all-staff,ou=groups,dc=example,dc=com", $"cn=team-{team:00},ou=groups,dc=example,dc=com"],
                 OrganizationalUnit = "ou=people,dc=example,dc=com",
             };

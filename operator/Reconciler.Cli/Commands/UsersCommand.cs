@@ -36,7 +36,7 @@ public static class UsersCommand
                 {
                     email = u.Email,
                     userName = u.UserName,
-                    displayName = u.DisplayName,
+                    displayName = u.Details.DisplayName,
                     state = u.State,
                     source = u.Source,
                     externalId = u.ExternalId,
@@ -46,7 +46,7 @@ public static class UsersCommand
                     quotaBytes = u.QuotaBytes,
                     quotaPolicy = u.QuotaPolicy,
                     loginMechanism = u.LoginMechanism,
-                    department = u.Department,
+                    department = u.Details.Department,
                     createdAt = u.CreatedAt,
                     updatedAt = u.UpdatedAt,
                 })));

@@ -123,13 +123,16 @@ internal sealed class CsvUserFile
         users.Add(new ImportedUser
         {
             Id = id,
-            UserName = row[columns.UserName],
-            Email = row[columns.Email],
-            DisplayName = Field(row, columns.DisplayName),
-            GivenName = Field(row, columns.GivenName),
-            Surname = Field(row, columns.Surname),
-            Department = Field(row, columns.Department),
-            Title = Field(row, columns.Title),
+            Details = new UserDetails
+            {
+                UserName = row[columns.UserName],
+                Email = row[columns.Email],
+                DisplayName = Field(row, columns.DisplayName),
+                GivenName = Field(row, columns.GivenName),
+                Surname = Field(row, columns.Surname),
+                Department = Field(row, columns.Department),
+                Title = Field(row, columns.Title),
+            },
             Groups = memberOf,
             OrganizationalUnit = Field(row, columns.OrganizationalUnit),
             Enabled = enabled,

@@ -5,13 +5,8 @@ public sealed record ImportedUser
 {
     /// <summary>Stable id within the source that is never reused (entryUUID, objectGUID, Graph id, ...).</summary>
     public required string Id { get; init; }
-    public string UserName { get; init; } = "";
-    public string Email { get; init; } = "";
-    public string DisplayName { get; init; } = "";
-    public string GivenName { get; init; } = "";
-    public string Surname { get; init; } = "";
-    public string Department { get; init; } = "";
-    public string Title { get; init; } = "";
+
+    public UserDetails Details { get; init; } = UserDetails.Empty;
 
     /// <summary>Groups the user is a member of (DNs, names or ids, as the directory names them), nested already expanded.</summary>
     public IReadOnlyList<string> Groups { get; init; } = [];
@@ -23,4 +18,9 @@ public sealed record ImportedUser
 
     /// <summary>Further directory attributes a filter may test, beyond the named fields. Null when there are none.</summary>
     public IReadOnlyDictionary<string, string>? Attributes { get; init; }
+
+    /// <summary>Shorthands for the details that identify a person in messages and lookups.</summary>
+    public string Email => Details.Email;
+
+    public string UserName => Details.UserName;
 }

@@ -11,13 +11,7 @@ public static class Provisioning
     {
         Source = source,
         ExternalId = user.Id,
-        UserName = user.UserName,
-        Email = user.Email,
-        DisplayName = user.DisplayName,
-        GivenName = user.GivenName,
-        Surname = user.Surname,
-        Department = user.Department,
-        Title = user.Title,
+        Details = user.Details,
         State = UserState.Active,
         Mapping = mapping.Name,
         Profile = mapping.Spec.Profile,
@@ -47,13 +41,7 @@ public static class Provisioning
             return false;
         }
         if (!spec.AutoUpdateUserDetails) return true;
-        return Same(row.UserName, user.UserName)
-            && (!emailAllowed || Same(row.Email, user.Email))
-            && Same(row.DisplayName, user.DisplayName)
-            && Same(row.GivenName, user.GivenName)
-            && Same(row.Surname, user.Surname)
-            && Same(row.Department, user.Department)
-            && Same(row.Title, user.Title);
+        return row.Details.SameApartFromEmail(user.Details) && (!emailAllowed || Same(row.Email, user.Email));
     }
 
     /// <summary>
@@ -75,16 +63,8 @@ public static class Provisioning
             UpdatedAt = now,
         };
         if (!spec.AutoUpdateUserDetails) return desired;
-        return desired with
-        {
-            UserName = user.UserName,
-            Email = emailAllowed ? user.Email : row.Email,
-            DisplayName = user.DisplayName,
-            GivenName = user.GivenName,
-            Surname = user.Surname,
-            Department = user.Department,
-            Title = user.Title,
-        };
+        var details = emailAllowed || Same(row.Email, user.Email) ? user.Details : user.Details with { Email = row.Email };
+        return desired with { Details = details };
     }
 
     /// <summary>The fields that differ between two rows, in the order a reader scans a plan.</summary>
@@ -105,13 +85,10 @@ public static class Provisioning
         }
         Add("quotaPolicy", before.QuotaPolicy, after.QuotaPolicy);
         Add("loginMechanism", before.LoginMechanism.ToString(), after.LoginMechanism.ToString());
-        Add("userName", before.UserName, after.UserName);
-        Add("email", before.Email, after.Email);
-        Add("displayName", before.DisplayName, after.DisplayName);
-        Add("givenName", before.GivenName, after.GivenName);
-        Add("surname", before.Surname, after.Surname);
-        Add("department", before.Department, after.Department);
-        Add("title", before.Title, after.Title);
+        if (!ReferenceEquals(before.Details, after.Details))
+        {
+            foreach (var field in UserDetails.Fields) Add(field.Name, field.Get(before.Details), field.Get(after.Details));
+        }
         return changes;
     }
 

@@ -1,3 +1,4 @@
+using Reconciler.Core.Directory;
 using Microsoft.Data.Sqlite;
 using Reconciler.Core.Registry;
 
@@ -64,13 +65,16 @@ internal static class RegistryTable
     {
         Source = repeated.Source.Get(row.Utf8(0)),
         ExternalId = row.Text(1),
-        UserName = row.Text(2),
-        Email = row.Text(3),
-        DisplayName = row.Text(4),
-        GivenName = row.Text(5),
-        Surname = row.Text(6),
-        Department = row.Text(7),
-        Title = row.Text(8),
+        Details = new UserDetails
+        {
+            UserName = row.Text(2),
+            Email = row.Text(3),
+            DisplayName = row.Text(4),
+            GivenName = row.Text(5),
+            Surname = row.Text(6),
+            Department = row.Text(7),
+            Title = row.Text(8),
+        },
         State = ColumnFormat.ParseState(row.Utf8(9)),
         Mapping = repeated.Mapping.Get(row.Utf8(10)),
         Profile = repeated.Profile.Get(row.Utf8(11)),

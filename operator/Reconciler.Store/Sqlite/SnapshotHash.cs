@@ -41,13 +41,13 @@ internal sealed class SnapshotHash : IDisposable
     private void Add(ImportedUser user)
     {
         Add(user.Id);
-        Add(user.UserName);
-        Add(user.Email);
-        Add(user.DisplayName);
-        Add(user.GivenName);
-        Add(user.Surname);
-        Add(user.Department);
-        Add(user.Title);
+        Add(user.Details.UserName);
+        Add(user.Details.Email);
+        Add(user.Details.DisplayName);
+        Add(user.Details.GivenName);
+        Add(user.Details.Surname);
+        Add(user.Details.Department);
+        Add(user.Details.Title);
         Add(user.Groups.Count);
         foreach (var group in user.Groups) Add(group);
         Add(user.OrganizationalUnit);

@@ -91,13 +91,16 @@ internal static class SnapshotTable
             users.Add(new ImportedUser
             {
                 Id = select.Text(0),
-                UserName = select.Text(1),
-                Email = select.Text(2),
-                DisplayName = select.Text(3),
-                GivenName = select.Text(4),
-                Surname = select.Text(5),
-                Department = select.Text(6),
-                Title = select.Text(7),
+                Details = new UserDetails
+                {
+                    UserName = select.Text(1),
+                    Email = select.Text(2),
+                    DisplayName = select.Text(3),
+                    GivenName = select.Text(4),
+                    Surname = select.Text(5),
+                    Department = select.Text(6),
+                    Title = select.Text(7),
+                },
                 Groups = JsonColumns.ParseArray(select.Utf8(8)),
                 OrganizationalUnit = select.Text(9),
                 Enabled = select.Integer(10) != 0,
@@ -133,13 +136,13 @@ internal static class SnapshotTable
             var user = users[i];
             insert.Bind(2, user.Id);
             insert.Bind(3, (long)i);
-            insert.Bind(4, user.UserName);
-            insert.Bind(5, user.Email);
-            insert.Bind(6, user.DisplayName);
-            insert.Bind(7, user.GivenName);
-            insert.Bind(8, user.Surname);
-            insert.Bind(9, user.Department);
-            insert.Bind(10, user.Title);
+            insert.Bind(4, user.Details.UserName);
+            insert.Bind(5, user.Details.Email);
+            insert.Bind(6, user.Details.DisplayName);
+            insert.Bind(7, user.Details.GivenName);
+            insert.Bind(8, user.Details.Surname);
+            insert.Bind(9, user.Details.Department);
+            insert.Bind(10, user.Details.Title);
             insert.BindUtf8(11, json.ArrayUtf8(user.Groups));
             insert.Bind(12, user.OrganizationalUnit);
             insert.Bind(13, user.Enabled);

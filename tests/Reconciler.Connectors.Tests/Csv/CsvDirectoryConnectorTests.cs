@@ -34,7 +34,7 @@ public sealed class CsvDirectoryConnectorTests : IDisposable
         Assert.Equal(["u2", "u1"], snapshot.Users.Select(u => u.Id));
         var bob = snapshot.Users[0];
         Assert.Equal(("bob", "bob@example.com", "Bob Builder", "Bob", "Builder", "R&D", "Engineer"),
-            (bob.UserName, bob.Email, bob.DisplayName, bob.GivenName, bob.Surname, bob.Department, bob.Title));
+            (bob.UserName, bob.Email, bob.Details.DisplayName, bob.Details.GivenName, bob.Details.Surname, bob.Details.Department, bob.Details.Title));
         Assert.Equal(["eng", "all"], bob.Groups);
         Assert.Equal("ou=people,dc=example,dc=com", bob.OrganizationalUnit);
         Assert.False(bob.Enabled);
@@ -49,7 +49,7 @@ public sealed class CsvDirectoryConnectorTests : IDisposable
 
         var user = Assert.Single((await folder.ImportAsync()).Users);
 
-        Assert.Equal(("u1", "alice", "alice@example.com", "", true), (user.Id, user.UserName, user.Email, user.Department, user.Enabled));
+        Assert.Equal(("u1", "alice", "alice@example.com", "", true), (user.Id, user.UserName, user.Email, user.Details.Department, user.Enabled));
         Assert.Empty(user.Groups);
     }
 
@@ -123,7 +123,7 @@ public sealed class CsvDirectoryConnectorTests : IDisposable
 
         Assert.Empty(bom.Problems);
         Assert.Equal(Describe(plain), Describe(bom));
-        Assert.Equal("Jörg Müller", bom.Users[0].DisplayName);
+        Assert.Equal("Jörg Müller", bom.Users[0].Details.DisplayName);
     }
 
     [Fact]
@@ -139,8 +139,8 @@ public sealed class CsvDirectoryConnectorTests : IDisposable
         var snapshot = await folder.ImportAsync();
 
         Assert.Equal(["u1", "u2", "u4"], snapshot.Users.Select(u => u.Id));
-        Assert.Equal("Head of \"Sales\", EMEA", snapshot.Users[0].Title);
-        Assert.Equal("first line\nsecond line\nthird line", snapshot.Users[1].Title);
+        Assert.Equal("Head of \"Sales\", EMEA", snapshot.Users[0].Details.Title);
+        Assert.Equal("first line\nsecond line\nthird line", snapshot.Users[1].Details.Title);
         Assert.Equal([$"{path}:7: expected 4 fields as in the header, found 3; row skipped"], snapshot.Problems);
     }
 
@@ -196,5 +196,5 @@ public sealed class CsvDirectoryConnectorTests : IDisposable
     }
 
     private static string Describe(DirectorySnapshot snapshot) => string.Join("\n", snapshot.Users.Select(u =>
-        $"{u.Id}|{u.UserName}|{u.Email}|{u.DisplayName}|{string.Join(";", u.Groups)}|{u.Enabled}"));
+        $"{u.Id}|{u.UserName}|{u.Email}|{u.Details.DisplayName}|{string.Join(";", u.Groups)}|{u.Enabled}"));
 }

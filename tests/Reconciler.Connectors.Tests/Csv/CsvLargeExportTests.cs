@@ -26,6 +26,6 @@ public sealed class CsvLargeExportTests : IDisposable
         Assert.Equal(users, snapshot.Users.Count);
         Assert.True(snapshot.Complete);
         var last = snapshot.Users[^1];
-        Assert.Equal(($"u{users - 1}", $"User, {users - 1}", "CC-49"), (last.Id, last.DisplayName, last.Attributes!["costCenter"]));
+        Assert.Equal(($"u{users - 1}", $"User, {users - 1}", "CC-49"), (last.Id, last.Details.DisplayName, last.Attributes!["costCenter"]));
     }
 }

@@ -79,10 +79,13 @@ internal sealed class World
         string ou = "", bool enabled = true, string? name = null) => new()
     {
         Id = id,
-        UserName = id,
-        Email = email ?? $"{id}@example.com",
-        DisplayName = name ?? id.ToUpperInvariant(),
-        Department = department,
+        Details = new UserDetails
+        {
+            UserName = id,
+            Email = email ?? $"{id}@example.com",
+            DisplayName = name ?? id.ToUpperInvariant(),
+            Department = department,
+        },
         Groups = groups ?? [],
         OrganizationalUnit = ou,
         Enabled = enabled,

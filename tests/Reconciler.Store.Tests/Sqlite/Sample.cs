@@ -16,13 +16,16 @@ public static class Sample
     {
         Source = source,
         ExternalId = $"id-{i:D7}",
-        UserName = $"user{i}",
-        Email = $"user{i}@example.com",
-        DisplayName = $"User Müller {i}",
-        GivenName = "User",
-        Surname = $"Müller {i}",
-        Department = i % 2 == 0 ? "R&D" : "Sales",
-        Title = "Engineer",
+        Details = new UserDetails
+        {
+            UserName = $"user{i}",
+            Email = $"user{i}@example.com",
+            DisplayName = $"User Müller {i}",
+            GivenName = "User",
+            Surname = $"Müller {i}",
+            Department = i % 2 == 0 ? "R&D" : "Sales",
+            Title = "Engineer",
+        },
         State = UserState.Active,
         Mapping = "engineering",
         Profile = "laptops-standard",
@@ -37,13 +40,16 @@ public static class Sample
     public static ImportedUser Imported(int i) => new()
     {
         Id = $"id-{i:D7}",
-        UserName = $"user{i}",
-        Email = $"user{i}@example.com",
-        DisplayName = $"User {i}",
-        GivenName = "User",
-        Surname = $"{i}",
-        Department = "R&D",
-        Title = "Engineer",
+        Details = new UserDetails
+        {
+            UserName = $"user{i}",
+            Email = $"user{i}@example.com",
+            DisplayName = $"User {i}",
+            GivenName = "User",
+            Surname = $"{i}",
+            Department = "R&D",
+            Title = "Engineer",
+        },
         Groups = i % 2 == 0 ? ["cn=eng,ou=groups,dc=example,dc=com", "cn=all;staff"] : [],
         OrganizationalUnit = "ou=people,dc=example,dc=com",
         Enabled = i % 5 != 0,

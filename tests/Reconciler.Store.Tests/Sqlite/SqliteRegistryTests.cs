@@ -138,10 +138,10 @@ public sealed class SqliteRegistryTests : StoreTest
     public async Task ListUsers_FiltersByStateAndOrdersBySourceThenEmail()
     {
         var plan = Sample.Of(
-            new Create(Sample.User(2, "b-ldap") with { Email = "zed@example.com" }, "new"),
-            new Create(Sample.User(3, "a-csv") with { Email = "bob@example.com" }, "new"),
-            new Create(Sample.User(4, "a-csv") with { Email = "amy@example.com", State = UserState.Preserved }, "new"),
-            new Create(Sample.User(5, "b-ldap") with { Email = "al@example.com", State = UserState.Disabled }, "new"));
+            new Create(Sample.User(2, "b-ldap") with { Details = Sample.User(2).Details with { Email = "zed@example.com" } }, "new"),
+            new Create(Sample.User(3, "a-csv") with { Details = Sample.User(3).Details with { Email = "bob@example.com" } }, "new"),
+            new Create(Sample.User(4, "a-csv") with { Details = Sample.User(4).Details with { Email = "amy@example.com" }, State = UserState.Preserved }, "new"),
+            new Create(Sample.User(5, "b-ldap") with { Details = Sample.User(5).Details with { Email = "al@example.com" }, State = UserState.Disabled }, "new"));
         await Store.ApplyAsync(plan, Sample.Context(), default);
 
         var all = await Store.ListUsersAsync(null, default);

@@ -69,7 +69,7 @@ public sealed class SqliteSnapshotTests : StoreTest
         Assert.Equal(Sample.Now, (await Store.LoadSnapshotAsync("corp", default))!.ReadAt);
 
         var changed = Sample.Snapshot(50);
-        changed = changed with { Users = [.. changed.Users.Take(49), changed.Users[49] with { Department = "Sales" }] };
+        changed = changed with { Users = [.. changed.Users.Take(49), changed.Users[49] with { Details = changed.Users[49].Details with { Department = "Sales" } }] };
         Assert.True(await Store.SaveSnapshotAsync(changed, default));
         Assert.NotEqual(version, StoreFolder.Scalar(observer, "PRAGMA data_version"));
     }

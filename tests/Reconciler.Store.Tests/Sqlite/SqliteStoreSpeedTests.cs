@@ -75,8 +75,8 @@ public sealed class SqliteStoreSpeedTests(ITestOutputHelper output) : IDisposabl
         foreach (var u in rows)
         {
             p[0].Value = u.Source; p[1].Value = u.ExternalId; p[2].Value = u.UserName; p[3].Value = u.Email;
-            p[4].Value = u.DisplayName; p[5].Value = u.GivenName; p[6].Value = u.Surname; p[7].Value = u.Department;
-            p[8].Value = u.Title; p[9].Value = "Active"; p[10].Value = u.Mapping; p[11].Value = u.Profile;
+            p[4].Value = u.Details.DisplayName; p[5].Value = u.Details.GivenName; p[6].Value = u.Details.Surname; p[7].Value = u.Details.Department;
+            p[8].Value = u.Details.Title; p[9].Value = "Active"; p[10].Value = u.Mapping; p[11].Value = u.Profile;
             p[12].Value = u.StorageRegion; p[13].Value = u.QuotaBytes; p[14].Value = (object?)u.QuotaPolicy ?? DBNull.Value;
             p[15].Value = "SingleSignOn"; p[16].Value = now; p[17].Value = now;
             insert.ExecuteNonQuery();
