@@ -70,8 +70,40 @@ public sealed class DirectoryImporter(IReadOnlyList<IDirectoryConnector> connect
         }
         var origin = desired.OriginOf(source);
         var baseDirectory = origin is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(origin.File))!;
-        return await connector.ImportAsync(source, new ImportContext(baseDirectory, clock.GetUtcNow(), progress), cancellationToken);
+        var started = clock.GetTimestamp();
+        var readAt = clock.GetUtcNow();
+        var users = new List<ImportedUser>();
+        var problems = new List<string>();
+        ReadEnd? end = null;
+        try
+        {
+            await foreach (var entry in connector.ReadAsync(source, new ReadContext(baseDirectory, null, Secrets, clock, progress), cancellationToken))
+            {
+                switch (entry)
+                {
+                    case UserEntry u: users.Add(u.User); break;
+                    case ProblemEntry p: problems.Add(p.Message); break;
+                    case ReadEnd e: end = e; break;
+                }
+            }
+        }
+        catch (DirectoryReadException e)
+        {
+            return new DirectorySnapshot { Source = source.Name, Failed = true, Complete = false, Problems = [e.Message], ReadAt = readAt };
+        }
+        return new DirectorySnapshot
+        {
+            Source = source.Name,
+            Users = users,
+            Problems = problems,
+            Complete = problems.Count == 0,
+            GroupsSeen = end?.GroupsSeen ?? 0,
+            ReadAt = readAt,
+            Duration = clock.GetElapsedTime(started),
+        };
     }
+
+    private static readonly Connectors.Secrets.LocalSecretResolver Secrets = new();
 }
 
 /// <summary>Progress as plain lines, for logs and pipes.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Reconciler.Core.Directory;
 using Reconciler.Core.Resources;
@@ -21,24 +20,17 @@ public sealed class CsvDirectoryConnector : IDirectoryConnector
 
     public DirectorySourceType Type => DirectorySourceType.Csv;
 
-    public async Task<DirectorySnapshot> ImportAsync(DirectorySource source, ImportContext context, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<DirectoryEntry> ReadAsync(
+        DirectorySource source, ReadContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var watch = Stopwatch.StartNew();
-        var read = await ReadAsync(source, context, cancellationToken);
-        return new DirectorySnapshot
-        {
-            Source = source.Name,
-            Users = read.Users,
-            GroupsSeen = read.GroupsSeen,
-            Complete = !read.Failed && read.Problems.Count == 0,
-            Failed = read.Failed,
-            Problems = read.Problems,
-            ReadAt = context.Now,
-            Duration = watch.Elapsed,
-        };
+        var read = await ReadFileAsync(source, context, cancellationToken);
+        if (read.Failed) throw new DirectoryReadException(Core.Status.ErrorClass.Transient, read.Problems[0]);
+        foreach (var user in read.Users) yield return new UserEntry(user);
+        foreach (var problem in read.Problems) yield return new ProblemEntry(problem);
+        yield return new ReadEnd(ReadMode.Full, null, read.GroupsSeen);
     }
 
-    private static async Task<CsvUserFile.Result> ReadAsync(DirectorySource source, ImportContext context, CancellationToken cancellationToken)
+    private static async Task<CsvUserFile.Result> ReadFileAsync(DirectorySource source, ReadContext context, CancellationToken cancellationToken)
     {
         var file = source.Spec.Csv?.Path;
         if (string.IsNullOrWhiteSpace(file)) return Failure($"DirectorySource {source.Name}: spec.csv.path is not set");

@@ -1,5 +1,6 @@
 using System.Text;
 using Reconciler.Connectors.Csv;
+using Reconciler.Connectors.Secrets;
 using Reconciler.Core.Directory;
 using Reconciler.Core.Resources;
 
@@ -29,7 +30,8 @@ public sealed class CsvFolder : IDisposable
 
     public string PathOf(string name) => Path.Combine(Root, name);
 
-    public Task<DirectorySnapshot> ImportAsync(string file = "users.csv", IProgress<ImportProgress>? progress = null,
+    /// <summary>Reads the file as the engine would and gathers what the read yielded into a snapshot.</summary>
+    public async Task<DirectorySnapshot> ImportAsync(string file = "users.csv", IProgress<ImportProgress>? progress = null,
         AttributeMapping? attributes = null, CancellationToken cancellationToken = default)
     {
         var source = new DirectorySource
@@ -37,7 +39,33 @@ public sealed class CsvFolder : IDisposable
             Metadata = new ResourceMetadata { Name = "hr-export" },
             Spec = new DirectorySourceSpec { Type = DirectorySourceType.Csv, Csv = new CsvSettings { Path = file }, Attributes = attributes },
         };
-        return new CsvDirectoryConnector().ImportAsync(source, new ImportContext(Root, Now, progress), cancellationToken);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var users = new List<ImportedUser>();
+        var problems = new List<string>();
+        ReadEnd? end = null;
+        try
+        {
+            var context = new ReadContext(Root, null, new LocalSecretResolver(), TimeProvider.System, progress);
+            await foreach (var entry in new CsvDirectoryConnector().ReadAsync(source, context, cancellationToken))
+            {
+                switch (entry)
+                {
+                    case UserEntry u: users.Add(u.User); break;
+                    case ProblemEntry p: problems.Add(p.Message); break;
+                    case ReadEnd e: end = e; break;
+                }
+            }
+        }
+        catch (DirectoryReadException e)
+        {
+            return new DirectorySnapshot { Source = "hr-export", Failed = true, Complete = false, Problems = [e.Message], ReadAt = Now };
+        }
+        Assert.NotNull(end);
+        return new DirectorySnapshot
+        {
+            Source = "hr-export", Users = users, Problems = problems, Complete = problems.Count == 0,
+            GroupsSeen = end.GroupsSeen, ReadAt = Now, Duration = watch.Elapsed,
+        };
     }
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
