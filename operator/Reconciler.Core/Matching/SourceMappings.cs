@@ -40,11 +40,17 @@ public sealed class SourceMappings
         }
     }
 
-    /// <summary>The mappings of one declared source, compiled against the declared quota policies.</summary>
-    public static SourceMappings For(DesiredState desired, string source) =>
-        new(desired.Mappings
-            .Where(m => m.Spec.SourceRef.Name == source)
-            .Select(m => CompiledMapping.Compile(m, desired.QuotaPolicies)));
+    /// <summary>
+    /// The mappings of one declared source (those of its namespace whose sourceRef names it), compiled against the
+    /// quota policies of that namespace.
+    /// </summary>
+    public static SourceMappings For(DesiredState desired, DirectorySource source)
+    {
+        var policies = desired.QuotaPolicies.Where(p => p.Namespace == source.Namespace).ToList();
+        return new(desired.Mappings
+            .Where(m => m.Namespace == source.Namespace && m.Spec.SourceRef.Name == source.Name)
+            .Select(m => CompiledMapping.Compile(m, policies)));
+    }
 
     /// <summary>Mappings in the order they are tried: lower priority number first, ties by name.</summary>
     public IReadOnlyList<CompiledMapping> Ordered => _ordered;

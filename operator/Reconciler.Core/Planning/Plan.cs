@@ -17,17 +17,52 @@ public sealed record Plan
     /// <summary>Things the user should know about that stopped nothing else (incomplete imports, unknown sources).</summary>
     public IReadOnlyList<PlanProblem> Problems { get; init; } = [];
 
-    /// <summary>Per mapping: how many imported users it won, how many it leaves provisioned, how many conflicts.</summary>
+    /// <summary>
+    /// Per mapping (by name, prefixed by its namespace outside the default one): how many imported users it won,
+    /// how many it leaves provisioned, how many conflicts.
+    /// </summary>
     public IReadOnlyDictionary<string, MappingTally> Mappings { get; init; } = new Dictionary<string, MappingTally>();
 
     public bool IsEmpty => Changes.Count == 0;
 
     public PlanSummary Summary => PlanSummary.Of(this);
+
+    /// <summary>The plan's findings and counts without its changes, which a streaming plan never holds.</summary>
+    public PlanOutcome Outcome => new()
+    {
+        Conflicts = Conflicts, Blocked = Blocked, Problems = Problems, Mappings = Mappings, Summary = Summary,
+    };
 }
 
+/// <summary>
+/// What a plan found and how many changes of each kind it made, for plans whose changes went to a sink (straight
+/// into a store transaction, or to the screen) instead of a list.
+/// </summary>
+public sealed record PlanOutcome
+{
+    public IReadOnlyList<EmailConflict> Conflicts { get; init; } = [];
+    public IReadOnlyList<DeletionGuardBlock> Blocked { get; init; } = [];
+    public IReadOnlyList<PlanProblem> Problems { get; init; } = [];
+    public IReadOnlyDictionary<string, MappingTally> Mappings { get; init; } = new Dictionary<string, MappingTally>();
+    public PlanSummary Summary { get; init; } = PlanSummary.Empty;
+
+    public bool IsEmpty => Summary.Changes == 0;
+
+    /// <summary>
+    /// Users this plan left unsettled, who must be planned again next time even if nothing about them changes:
+    /// those in an email conflict and those whose removal a deletion guard held back.
+    /// </summary>
+    public IEnumerable<(string Source, string ExternalId)> Pending =>
+        Conflicts.Select(c => (c.Source, c.ExternalId))
+            .Concat(Blocked.SelectMany(b => b.HeldBack.Select(h => (h.Source, h.ExternalId))))
+            .Distinct();
+}
+
+/// <summary>A user of <paramref name="Source"/> whose mapping wants an email that another registry row holds.</summary>
+/// <param name="OwnerMapping">The mapping of the row that holds the email: its status counts the conflict too.</param>
 public sealed record EmailConflict(
     string Source, string ExternalId, string Email, string Mapping,
-    string OwnerSource, string OwnerExternalId, string Reason);
+    string OwnerSource, string OwnerExternalId, string Reason, string OwnerMapping = "");
 
 public sealed record DeletionGuardBlock(
     string Source, int Removals, int ActiveUsers, string Limit, IReadOnlyList<PlanAction> HeldBack)
@@ -43,25 +78,39 @@ public sealed record MappingTally(int Matched, int Provisioned, int Conflicts);
 
 public sealed record PlanSummary(int Create, int Update, int Preserve, int Disable, int Restore, int Conflict, int Blocked)
 {
+    public static readonly PlanSummary Empty = new(0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>Changes to apply: everything but conflicts and held-back removals.</summary>
+    public int Changes => Create + Update + Preserve + Disable + Restore;
+
     public static PlanSummary Of(Plan plan)
     {
-        int create = 0, update = 0, preserve = 0, disable = 0, restore = 0;
-        foreach (var change in plan.Changes)
-        {
-            switch (change)
-            {
-                case Planning.Create: create++; break;
-                case Planning.Update: update++; break;
-                case Planning.Preserve: preserve++; break;
-                case Planning.Disable: disable++; break;
-                case Planning.Restore: restore++; break;
-            }
-        }
-        return new PlanSummary(create, update, preserve, disable, restore, plan.Conflicts.Count,
-            plan.Blocked.Sum(b => b.HeldBack.Count));
+        var counts = new PlanCounts();
+        foreach (var change in plan.Changes) counts.Count(change);
+        return counts.Summary(plan.Conflicts.Count, plan.Blocked.Sum(b => b.HeldBack.Count));
     }
 
     public override string ToString() =>
         $"{Create} create, {Update} update, {Preserve} preserve, {Disable} disable, {Restore} restore, {Conflict} conflict" +
         (Blocked > 0 ? $", {Blocked} held back by deletion guard" : "");
+}
+
+/// <summary>Counts changes by kind as they are decided.</summary>
+public sealed class PlanCounts
+{
+    private int _create, _update, _preserve, _disable, _restore;
+
+    public void Count(PlanAction change)
+    {
+        switch (change)
+        {
+            case Planning.Create: _create++; break;
+            case Planning.Update: _update++; break;
+            case Planning.Preserve: _preserve++; break;
+            case Planning.Disable: _disable++; break;
+            case Planning.Restore: _restore++; break;
+        }
+    }
+
+    public PlanSummary Summary(int conflicts, int blocked) => new(_create, _update, _preserve, _disable, _restore, conflicts, blocked);
 }

@@ -1,16 +1,19 @@
 using Reconciler.Core.Registry;
+using Reconciler.Core.Resources;
 
 namespace Reconciler.Core.Planning;
 
-/// <summary>The plan under construction: changes, findings, per-mapping tallies and who owns which email.</summary>
-internal sealed class PlanBook(IReadOnlyList<ProvisionedUser> registry, PlanOptions options)
+/// <summary>
+/// The plan under construction: where its changes go, its findings, per-mapping tallies and who owns which email
+/// (the registry's owners as given, overlaid with what this plan releases and takes).
+/// </summary>
+internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions options)
 {
     private readonly Dictionary<string, Counts> _tallies = new(StringComparer.Ordinal);
-    private Dictionary<string, ProvisionedUser>? _emailOwners;
+    private readonly Dictionary<string, ProvisionedUser?> _emails = new(StringComparer.OrdinalIgnoreCase);
+    private readonly PlanCounts _counts = new();
 
-    public IReadOnlyList<ProvisionedUser> Registry => registry;
     public PlanOptions Options => options;
-    public List<PlanAction> Changes { get; } = [];
     public List<EmailConflict> Conflicts { get; } = [];
     public List<DeletionGuardBlock> Blocked { get; } = [];
     public List<PlanProblem> Problems { get; } = [];
@@ -23,61 +26,40 @@ internal sealed class PlanBook(IReadOnlyList<ProvisionedUser> registry, PlanOpti
         public int Conflicts;
     }
 
-    public Counts Tally(string mapping)
+    /// <summary>The tally of a mapping, by its name qualified with its namespace (see <see cref="ResourceKey.QualifiedName"/>).</summary>
+    public Counts Tally(string qualifiedMapping)
     {
-        if (!_tallies.TryGetValue(mapping, out var tally))
+        if (!_tallies.TryGetValue(qualifiedMapping, out var tally))
         {
             tally = new Counts();
-            _tallies[mapping] = tally;
+            _tallies[qualifiedMapping] = tally;
         }
         return tally;
     }
 
-    public void CountProvisioned()
+    public void Add(PlanAction action, string @namespace)
     {
-        foreach (var user in registry)
+        if (action.Before is { State: UserState.Active } before && _tallies.TryGetValue(Qualify(@namespace, before.Mapping), out var was))
         {
-            if (user.State == UserState.Active && _tallies.TryGetValue(user.Mapping, out var tally)) tally.Provisioned++;
+            was.Provisioned--;
         }
+        if (action.After.State == UserState.Active) Tally(Qualify(@namespace, action.After.Mapping)).Provisioned++;
+        _counts.Count(action);
+        sink.Add(action);
     }
 
-    public void Add(PlanAction action)
-    {
-        Changes.Add(action);
-        if (action.Before is { State: UserState.Active } before && _tallies.TryGetValue(before.Mapping, out var was)) was.Provisioned--;
-        if (action.After.State == UserState.Active) Tally(action.After.Mapping).Provisioned++;
-    }
+    /// <summary>Who owns an email (case-insensitively): whoever took it earlier in this plan, else the registry's owner.</summary>
+    public ProvisionedUser? EmailOwner(string email) =>
+        _emails.TryGetValue(email, out var owner) ? owner : owners.Find(email);
 
-    /// <summary>
-    /// Who owns an email (case-insensitively): the registry's earliest-provisioned holder, or whoever claimed it
-    /// earlier in this plan. Built on first use: a plan with nothing new never pays for it.
-    /// </summary>
-    public ProvisionedUser? EmailOwner(string email)
-    {
-        if (_emailOwners is null)
-        {
-            _emailOwners = new Dictionary<string, ProvisionedUser>(StringComparer.OrdinalIgnoreCase);
-            foreach (var user in registry)
-            {
-                if (user.Email.Length == 0) continue;
-                if (!_emailOwners.TryGetValue(user.Email, out var held) || Earlier(user, held)) _emailOwners[user.Email] = user;
-            }
-        }
-        return _emailOwners.GetValueOrDefault(email);
-    }
-
-    public void ClaimEmail(ProvisionedUser user)
-    {
-        EmailOwner(user.Email);
-        _emailOwners![user.Email] = user;
-    }
+    public void ClaimEmail(ProvisionedUser user) => _emails[user.Email] = user;
 
     /// <summary>A provisioned user's email changes: the old address is free again, the new one is theirs.</summary>
     public void MoveEmail(ProvisionedUser before, ProvisionedUser after)
     {
-        if (EmailOwner(before.Email) is { } owner && owner.Source == before.Source && owner.ExternalId == before.ExternalId)
+        if (before.Email.Length > 0 && EmailOwner(before.Email) is { } owner && owner.Source == before.Source && owner.ExternalId == before.ExternalId)
         {
-            _emailOwners!.Remove(before.Email);
+            _emails[before.Email] = null;
         }
         if (after.Email.Length > 0) ClaimEmail(after);
     }
@@ -88,25 +70,28 @@ internal sealed class PlanBook(IReadOnlyList<ProvisionedUser> registry, PlanOpti
         var reason = sameSource
             ? $"email {email} is already used by user {owner.ExternalId} of the same source"
             : $"email {email} is already provisioned from source {owner.Source} (user {owner.ExternalId}, mapping {owner.Mapping}); the earlier owner keeps it";
-        Conflicts.Add(new EmailConflict(source, externalId, email, mapping, owner.Source, owner.ExternalId, reason));
-        Tally(mapping).Conflicts++;
-        if (owner.Mapping != mapping && owner.Mapping.Length > 0) Tally(owner.Mapping).Conflicts++;
+        Conflicts.Add(new EmailConflict(source, externalId, email, mapping, owner.Source, owner.ExternalId, reason, owner.Mapping));
+        var claimant = Qualify(NamespaceOf(source), mapping);
+        Tally(claimant).Conflicts++;
+        var held = Qualify(NamespaceOf(owner.Source), owner.Mapping);
+        if (held != claimant && owner.Mapping.Length > 0) Tally(held).Conflicts++;
     }
 
-    public Plan ToPlan() => new()
+    public PlanOutcome ToOutcome() => new()
     {
-        Changes = Changes,
         Conflicts = Conflicts,
         Blocked = Blocked,
         Problems = Problems,
         Mappings = _tallies.ToDictionary(t => t.Key, t => new MappingTally(t.Value.Matched, t.Value.Provisioned, t.Value.Conflicts), StringComparer.Ordinal),
+        Summary = _counts.Summary(Conflicts.Count, Blocked.Sum(b => b.HeldBack.Count)),
     };
 
-    private static bool Earlier(ProvisionedUser a, ProvisionedUser b)
+    public static string Qualify(string @namespace, string name) => ResourceKey.Qualify(@namespace, name);
+
+    /// <summary>The namespace of a qualified source name (see <see cref="ResourceKey.QualifiedName"/>).</summary>
+    public static string NamespaceOf(string qualifiedSource)
     {
-        var byTime = a.CreatedAt.CompareTo(b.CreatedAt);
-        if (byTime != 0) return byTime < 0;
-        var bySource = string.CompareOrdinal(a.Source, b.Source);
-        return bySource != 0 ? bySource < 0 : string.CompareOrdinal(a.ExternalId, b.ExternalId) < 0;
+        var slash = qualifiedSource.IndexOf('/');
+        return slash < 0 ? ResourceKey.DefaultNamespace : qualifiedSource[..slash];
     }
 }

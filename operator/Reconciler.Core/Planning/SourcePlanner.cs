@@ -6,46 +6,56 @@ using Reconciler.Core.Resources;
 namespace Reconciler.Core.Planning;
 
 /// <summary>
-/// Plans one source: every imported user against the source's mappings and its part of the registry.
-/// Runs in phases driven by <see cref="ProvisioningPlanner"/> so that emails released or taken by users who are
-/// already provisioned (in any source) are settled before anyone new claims one: a plan applied is then final.
+/// Plans one source: every user pair it is given against the source's mappings. Runs in phases driven by
+/// <see cref="ProvisioningPlanner"/> so that emails released or taken by users who are already provisioned (in any
+/// source) are settled before anyone new claims one: a plan applied is then final. Holds no list of all users:
+/// pairs are enumerated once for the provisioned and once for the new, and only removals and email changes that
+/// wait for an address are kept.
 /// </summary>
-internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot snapshot, SourceMappings mappings, PlanBook book)
+internal sealed class SourcePlanner(SourceInput input, SnapshotState snapshot, SourceMappings mappings, PlanBook book)
 {
+    private readonly DirectorySource _source = input.Source;
+    private readonly string _name = input.Source.Key.QualifiedName;
+    private readonly string _namespace = input.Source.Namespace;
     private readonly List<PlanAction> _removals = [];
-    private readonly List<(ImportedUser User, CompiledMapping Winner)> _new = [];
     private List<(ProvisionedUser Row, ImportedUser User, CompiledMapping Winner)> _waiting = [];
-    private Dictionary<string, int> _byId = new(StringComparer.Ordinal);
-    private bool[] _seen = [];
     private int _active;
     private DateTimeOffset Now => book.Options.Now;
 
     /// <summary>Phase 1: users already in the registry. Email changes onto a taken address wait for phase 2.</summary>
     public void PlanProvisioned()
     {
-        var registry = book.Registry;
-        for (var i = 0; i < registry.Count; i++)
+        if (!input.Whole)
         {
-            var row = registry[i];
-            if (row.Source != source.Name) continue;
-            _byId[row.ExternalId] = i;
-            if (row.State == UserState.Active) _active++;
+            _active = input.Settled.ActiveUsers;
+            foreach (var (mapping, tally) in input.Settled.Tallies)
+            {
+                var counts = book.Tally(Qualify(mapping));
+                counts.Matched += tally.Matched;
+                counts.Provisioned += tally.Provisioned;
+            }
         }
-        _seen = new bool[registry.Count];
-
-        foreach (var user in snapshot.Users)
+        foreach (var pair in input.Users.Pairs(unprovisionedOnly: false))
         {
-            var winner = user.Enabled ? mappings.Winner(user) : null;
-            if (winner is not null) book.Tally(winner.Name).Matched++;
-            if (_byId.TryGetValue(user.Id, out var index))
+            var user = pair.Imported;
+            var winner = user is { Enabled: true } ? mappings.Winner(user) : null;
+            if (winner is not null) book.Tally(Qualify(winner.Name)).Matched++;
+            if (!input.Whole && pair.Before is { Enabled: true } before && mappings.Winner(before) is { } was)
             {
-                _seen[index] = true;
-                PlanExisting(registry[index], user, winner, lastTry: false);
+                book.Tally(Qualify(was.Name)).Matched--;
             }
-            else if (winner is not null)
+            if (pair.Provisioned is not { } row) continue;
+            if (input.Whole && row.State == UserState.Active)
             {
-                _new.Add((user, winner));
+                _active++;
+                book.Tally(Qualify(row.Mapping)).Provisioned++;
             }
+            if (user is null)
+            {
+                if (row.State == UserState.Active && snapshot.Complete) Remove(row, "removed from the directory");
+                continue;
+            }
+            PlanExisting(row, user, winner, lastTry: false);
         }
     }
 
@@ -64,34 +74,32 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
     /// <summary>Phase 3: users seen for the first time, once every existing user's email is settled.</summary>
     public void PlanNewUsers()
     {
-        foreach (var (user, winner) in _new) PlanNew(user, winner);
+        foreach (var pair in input.Users.Pairs(unprovisionedOnly: true))
+        {
+            if (pair.Provisioned is not null || pair.Imported is not { Enabled: true } user) continue;
+            // A blank email, or a disabled account at first sight (no winner then), is never imported.
+            if (string.IsNullOrWhiteSpace(user.Email)) continue;
+            if (mappings.Winner(user) is { } winner) PlanNew(user, winner);
+        }
     }
 
-    /// <summary>Phase 4: users the directory no longer lists, then the deletion guard over all removals.</summary>
+    /// <summary>Phase 4: the deletion guard over every removal this plan found.</summary>
     public void PlanRemovals()
     {
-        if (!snapshot.Complete) return;
-        var registry = book.Registry;
-        foreach (var index in _byId.Values)
-        {
-            var row = registry[index];
-            if (!_seen[index] && row.State == UserState.Active) Remove(row, "removed from the directory");
-        }
-        Guard(_active);
+        if (snapshot.Complete) Guard(_active);
     }
 
     private void PlanNew(ImportedUser user, CompiledMapping winner)
     {
-        // A blank email, or a disabled account at first sight (no winner then), is never imported.
-        if (string.IsNullOrWhiteSpace(user.Email) || !winner.Spec.AutoImportNewUsers) return;
+        if (!winner.Spec.AutoImportNewUsers) return;
         if (book.EmailOwner(user.Email) is { } owner)
         {
-            book.Conflict(source.Name, user.Id, user.Email, winner.Name, owner);
+            book.Conflict(_name, user.Id, user.Email, winner.Name, owner);
             return;
         }
-        var created = Provisioning.New(source.Name, user, winner, Now);
+        var created = Provisioning.New(_name, user, winner, Now);
         book.ClaimEmail(created);
-        book.Add(new Create(created, $"matches mapping {winner.Name} (priority {winner.Spec.Priority})"));
+        book.Add(new Create(created, $"matches mapping {winner.Name} (priority {winner.Spec.Priority})"), _namespace);
     }
 
     private void PlanExisting(ProvisionedUser row, ImportedUser user, CompiledMapping? winner, bool lastTry)
@@ -99,7 +107,7 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
         if (winner is null)
         {
             if (row.State != UserState.Active || !snapshot.Complete) return;
-            Remove(row, user.Enabled ? $"no longer matches any mapping of source {source.Name}" : "disabled in the directory");
+            Remove(row, user.Enabled ? $"no longer matches any mapping of source {_name}" : "disabled in the directory");
             return;
         }
 
@@ -123,7 +131,7 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
         var fields = Provisioning.Changes(row, after);
         if (row.State != UserState.Active)
         {
-            book.Add(new Restore(row, after, fields, $"matches mapping {winner.Name} again (was {row.State.ToString().ToLowerInvariant()})"));
+            book.Add(new Restore(row, after, fields, $"matches mapping {winner.Name} again (was {row.State.ToString().ToLowerInvariant()})"), _namespace);
             return;
         }
         var reason = row.Mapping != winner.Name
@@ -131,7 +139,7 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
             : fields.Any(f => f.Field is "profile" or "storageRegion" or "quota" or "quotaPolicy" or "loginMechanism")
                 ? $"mapping {winner.Name} changed"
                 : "directory details changed";
-        book.Add(new Update(row, after, fields, reason));
+        book.Add(new Update(row, after, fields, reason), _namespace);
     }
 
     private enum EmailOutcome { Follow, Keep, Wait }
@@ -150,7 +158,7 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
             return EmailOutcome.Follow;
         }
         if (!lastTry) return EmailOutcome.Wait;
-        book.Conflict(source.Name, row.ExternalId, user.Email, winner.Name, owner);
+        book.Conflict(_name, row.ExternalId, user.Email, winner.Name, owner);
         return EmailOutcome.Keep;
     }
 
@@ -172,7 +180,7 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
     private void Guard(int active)
     {
         if (_removals.Count == 0) return;
-        var guard = source.Spec.DeletionGuard;
+        var guard = _source.Spec.DeletionGuard;
         string? limit = null;
         if (guard.MaxDeleteCount is { } count && _removals.Count > count)
         {
@@ -184,9 +192,11 @@ internal sealed class SourcePlanner(DirectorySource source, DirectorySnapshot sn
         }
         if (limit is not null && !book.Options.AllowDeletions)
         {
-            book.Blocked.Add(new DeletionGuardBlock(source.Name, _removals.Count, active, limit, _removals.ToArray()));
+            book.Blocked.Add(new DeletionGuardBlock(_name, _removals.Count, active, limit, _removals.ToArray()));
             return;
         }
-        foreach (var removal in _removals) book.Add(removal);
+        foreach (var removal in _removals) book.Add(removal, _namespace);
     }
+
+    private string Qualify(string mapping) => PlanBook.Qualify(_namespace, mapping);
 }

@@ -34,7 +34,7 @@ public static class UserExplainer
 
     private static IReadOnlyList<MappingVerdict> Verdicts(DesiredState desired, DirectorySource source, ImportedUser user)
     {
-        var mappings = SourceMappings.For(desired, source.Name);
+        var mappings = SourceMappings.For(desired, source);
         var verdicts = new List<MappingVerdict>();
         CompiledMapping? winner = null;
         foreach (var mapping in mappings.Ordered)
