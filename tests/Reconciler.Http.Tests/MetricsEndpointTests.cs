@@ -147,6 +147,37 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task HttpRequests_WithAWrongMethodOnAKnownRoute_AreCountedUnderThatRoute()
+    {
+        var options = new ReconcilerHttpOptions
+        {
+            EndpointGroups = [routes =>
+            {
+                var scim = routes.MapGroup("/scim/v2");
+                scim.MapGet("/Users/{id}", (string id) => TypedResults.Text(id));
+                scim.MapPost("/Users/.search", () => TypedResults.Text("[]"));
+            }],
+        };
+        await using var host = await RunningHost.StartAsync(options);
+
+        (await host.Client.PostAsync("/healthz", new StringContent("x"))).Dispose();
+        (await host.Client.DeleteAsync("/scim/v2/Users/alice")).Dispose();
+        (await host.Client.PutAsync("/scim/v2/Users/.search", new StringContent("x"))).Dispose();
+        (await host.Client.PostAsync("/no/such/route", new StringContent("x"))).Dispose();
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(1, scrape.Value("reconciler_http_requests_total", ("method", "POST"), ("route", "/healthz"), ("code", "405")));
+        Assert.Equal(1, scrape.Value("reconciler_http_requests_total",
+            ("method", "DELETE"), ("route", "/scim/v2/Users/{id}"), ("code", "405")));
+        // Both patterns match that path; the literal one is what routing prefers, so it is the one named.
+        Assert.Equal(1, scrape.Value("reconciler_http_requests_total",
+            ("method", "PUT"), ("route", "/scim/v2/Users/.search"), ("code", "405")));
+        Assert.Equal(1, scrape.Value("reconciler_http_requests_total", ("method", "POST"), ("route", "unmatched"), ("code", "404")));
+        Assert.DoesNotContain("alice", scrape.Text);
+        Assert.DoesNotContain("/no/such/route", scrape.Text);
+    }
+
+    [Fact]
     public async Task Metrics_OfTwoHostsInOneProcessAreSeparate()
     {
         await using var first = await RunningHost.StartAsync();
