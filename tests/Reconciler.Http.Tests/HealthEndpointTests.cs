@@ -48,6 +48,34 @@ public sealed class HealthEndpointTests
         Assert.Equal("not ready: store is unreachable", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    public async Task Head_AnswersLikeGetWithoutABody(string path)
+    {
+        await using var host = await RunningHost.StartAsync();
+        host.Readiness.MarkReady();
+
+        using var get = await host.Client.GetAsync(path);
+        using var head = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+        Assert.Equal(get.Content.Headers.ContentLength, head.Content.Headers.ContentLength);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Head_Readyz_IsUnavailableUntilFirstReconcileFinishes()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        using var head = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/readyz"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, head.StatusCode);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task UnknownPath_IsNotFound()
     {
@@ -66,6 +94,7 @@ public sealed class HealthEndpointTests
         using var response = await host.Client.PostAsync("/healthz", new StringContent("x"));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Reconciler.Core.Planning;
 using Reconciler.Core.Registry;
 using Reconciler.Http.Hosting;
+using Reconciler.Http.Telemetry;
 using Reconciler.Http.Tests.Support;
 
 namespace Reconciler.Http.Tests;
@@ -25,6 +26,10 @@ public sealed class MetricsEndpointTests
         Assert.Contains("# TYPE reconciler_reconcile_duration_seconds histogram", text);
         Assert.Contains("# TYPE reconciler_reconciles_total counter", text);
         Assert.Contains("# TYPE reconciler_users gauge", text);
+        Assert.Contains("# TYPE reconciler_reconcile_errors_total counter", text);
+        Assert.Contains("# TYPE reconciler_work_queue_ready gauge", text);
+        Assert.Contains("# TYPE reconciler_work_queue_waiting gauge", text);
+        Assert.Contains("# TYPE reconciler_work_queue_requeues_total counter", text);
     }
 
     [Fact]
@@ -41,22 +46,120 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task Reconciles_AreCountedByResultAndTimed()
+    public async Task Reconciles_AreCountedByKindAndResultAndTimedPerKind()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        host.Metrics.ObserveReconcile("DirectorySource", TimeSpan.FromMilliseconds(1500), "success");
+        host.Metrics.ObserveReconcile("DirectorySource", TimeSpan.FromMilliseconds(500), "success");
+        host.Metrics.ObserveReconcile("DirectorySource", TimeSpan.FromSeconds(40), "transient");
+        host.Metrics.ObserveReconcile("DeploymentCampaign", TimeSpan.FromSeconds(3), "waiting");
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(2, scrape.Value("reconciler_reconciles_total", ("kind", "DirectorySource"), ("result", "success")));
+        Assert.Equal(1, scrape.Value("reconciler_reconciles_total", ("kind", "DirectorySource"), ("result", "error")));
+        Assert.Equal(0, scrape.Value("reconciler_reconciles_total", ("kind", "DeploymentCampaign"), ("result", "success")));
+        Assert.Equal(1, scrape.Value("reconciler_reconciles_total", ("kind", "DeploymentCampaign"), ("result", "error")));
+        Assert.Equal(3, scrape.Value("reconciler_reconcile_duration_seconds_count", ("kind", "DirectorySource")));
+        Assert.Equal(42, scrape.Value("reconciler_reconcile_duration_seconds_sum", ("kind", "DirectorySource")), precision: 6);
+        Assert.Equal(1, scrape.Value("reconciler_reconcile_duration_seconds_bucket", ("kind", "DirectorySource"), ("le", "1")));
+        Assert.Equal(2, scrape.Value("reconciler_reconcile_duration_seconds_bucket", ("kind", "DirectorySource"), ("le", "2.5")));
+        Assert.Equal(3, scrape.Value("reconciler_reconcile_duration_seconds_bucket", ("kind", "DirectorySource"), ("le", "+Inf")));
+        Assert.Equal(1, scrape.Value("reconciler_reconcile_duration_seconds_count", ("kind", "DeploymentCampaign")));
+    }
+
+    [Fact]
+    public async Task ReconcileErrors_AreCountedByClass_AndEveryClassShowsOnceAKindIsSeen()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        host.Metrics.ObserveReconcile("ProvisioningMapping", TimeSpan.FromSeconds(1), "success");
+        host.Metrics.ObserveReconcile("DirectorySource", TimeSpan.FromSeconds(1), "stalling");
+        host.Metrics.ObserveReconcile("DirectorySource", TimeSpan.FromSeconds(1), "waiting");
+        host.Metrics.ObserveReconcile("DirectorySource", TimeSpan.FromSeconds(1), "waiting");
+
+        var scrape = await host.ScrapeAsync();
+        foreach (var errorClass in new[] { "stalling", "waiting", "transient" })
+        {
+            Assert.Equal(0, scrape.Value("reconciler_reconcile_errors_total", ("kind", "ProvisioningMapping"), ("class", errorClass)));
+        }
+
+        Assert.Equal(0, scrape.Value("reconciler_reconciles_total", ("kind", "ProvisioningMapping"), ("result", "error")));
+        Assert.Equal(1, scrape.Value("reconciler_reconcile_errors_total", ("kind", "DirectorySource"), ("class", "stalling")));
+        Assert.Equal(2, scrape.Value("reconciler_reconcile_errors_total", ("kind", "DirectorySource"), ("class", "waiting")));
+        Assert.Equal(0, scrape.Value("reconciler_reconcile_errors_total", ("kind", "DirectorySource"), ("class", "transient")));
+        Assert.Equal(3, scrape.Value("reconciler_reconciles_total", ("kind", "DirectorySource"), ("result", "error")));
+        Assert.Null(scrape.Find("reconciler_reconcile_errors_total", ("kind", "StorageQuotaPolicy"), ("class", "stalling")));
+    }
+
+    [Theory]
+    [InlineData("error")]
+    [InlineData("Success")]
+    [InlineData("")]
+    public void ObserveReconcile_WithAnUnknownOutcome_IsRejected(string outcome)
+    {
+        var metrics = new ReconcilerMetrics();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => metrics.ObserveReconcile("DirectorySource", TimeSpan.Zero, outcome));
+
+        Assert.Equal("outcome", error.ParamName);
+    }
+
+    [Fact]
+    public async Task Reconciles_OfTheWholeConfiguration_AreCountedUnderTheirOwnKind()
     {
         await using var host = await RunningHost.StartAsync();
 
         host.Metrics.ObserveReconcile(TimeSpan.FromMilliseconds(1500), success: true);
-        host.Metrics.ObserveReconcile(TimeSpan.FromMilliseconds(500), success: true);
         host.Metrics.ObserveReconcile(TimeSpan.FromSeconds(40), success: false);
 
         var scrape = await host.ScrapeAsync();
-        Assert.Equal(2, scrape.Value("reconciler_reconciles_total", ("result", "success")));
-        Assert.Equal(1, scrape.Value("reconciler_reconciles_total", ("result", "error")));
-        Assert.Equal(3, scrape.Value("reconciler_reconcile_duration_seconds_count"));
-        Assert.Equal(42, scrape.Value("reconciler_reconcile_duration_seconds_sum"), precision: 6);
-        Assert.Equal(1, scrape.Value("reconciler_reconcile_duration_seconds_bucket", ("le", "1")));
-        Assert.Equal(2, scrape.Value("reconciler_reconcile_duration_seconds_bucket", ("le", "2.5")));
-        Assert.Equal(3, scrape.Value("reconciler_reconcile_duration_seconds_bucket", ("le", "+Inf")));
+        Assert.Equal(1, scrape.Value("reconciler_reconciles_total", ("kind", "Configuration"), ("result", "success")));
+        Assert.Equal(1, scrape.Value("reconciler_reconciles_total", ("kind", "Configuration"), ("result", "error")));
+        Assert.Equal(2, scrape.Value("reconciler_reconcile_duration_seconds_count", ("kind", "Configuration")));
+        Assert.Equal(41.5, scrape.Value("reconciler_reconcile_duration_seconds_sum", ("kind", "Configuration")), precision: 6);
+    }
+
+    [Fact]
+    public async Task WorkQueue_ShowsReadyAndWaitingResources_FromZero()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        var before = await host.ScrapeAsync();
+        host.Metrics.SetWorkQueue(ready: 3, waiting: 12);
+        host.Metrics.SetWorkQueue(ready: 2, waiting: 40);
+
+        var after = await host.ScrapeAsync();
+        Assert.Equal(0, before.Value("reconciler_work_queue_ready"));
+        Assert.Equal(0, before.Value("reconciler_work_queue_waiting"));
+        Assert.Equal(2, after.Value("reconciler_work_queue_ready"));
+        Assert.Equal(40, after.Value("reconciler_work_queue_waiting"));
+    }
+
+    [Fact]
+    public async Task Requeues_AreCountedByReason_AndEveryReasonShowsFromTheStart()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        host.Metrics.ObserveRequeue("interval");
+        host.Metrics.ObserveRequeue("backoff");
+        host.Metrics.ObserveRequeue("backoff");
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(1, scrape.Value("reconciler_work_queue_requeues_total", ("reason", "interval")));
+        Assert.Equal(0, scrape.Value("reconciler_work_queue_requeues_total", ("reason", "retry")));
+        Assert.Equal(2, scrape.Value("reconciler_work_queue_requeues_total", ("reason", "backoff")));
+        Assert.Equal(0, scrape.Value("reconciler_work_queue_requeues_total", ("reason", "wake")));
+    }
+
+    [Fact]
+    public void ObserveRequeue_WithAnUnknownReason_IsRejected()
+    {
+        var metrics = new ReconcilerMetrics();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => metrics.ObserveRequeue("/scim/v2/Users/alice"));
+
+        Assert.Equal("reason", error.ParamName);
     }
 
     [Fact]
@@ -144,6 +247,37 @@ public sealed class MetricsEndpointTests
         Assert.Equal(2, scrape.Value("reconciler_http_requests_total",
             ("method", "GET"), ("route", "/scim/v2/Users/{id}"), ("code", "200")));
         Assert.DoesNotContain("alice", scrape.Text);
+    }
+
+    [Fact]
+    public async Task HttpRequests_WithAWrongMethodOnAKnownRoute_AreCountedUnderThatRoute()
+    {
+        var options = new ReconcilerHttpOptions
+        {
+            EndpointGroups = [routes =>
+            {
+                var scim = routes.MapGroup("/scim/v2");
+                scim.MapGet("/Users/{id}", (string id) => TypedResults.Text(id));
+                scim.MapPost("/Users/.search", () => TypedResults.Text("[]"));
+            }],
+        };
+        await using var host = await RunningHost.StartAsync(options);
+
+        (await host.Client.PostAsync("/healthz", new StringContent("x"))).Dispose();
+        (await host.Client.DeleteAsync("/scim/v2/Users/alice")).Dispose();
+        (await host.Client.PutAsync("/scim/v2/Users/.search", new StringContent("x"))).Dispose();
+        (await host.Client.PostAsync("/no/such/route", new StringContent("x"))).Dispose();
+
+        var scrape = await host.ScrapeAsync();
+        Assert.Equal(1, scrape.Value("reconciler_http_requests_total", ("method", "POST"), ("route", "/healthz"), ("code", "405")));
+        Assert.Equal(1, scrape.Value("reconciler_http_requests_total",
+            ("method", "DELETE"), ("route", "/scim/v2/Users/{id}"), ("code", "405")));
+        // Both patterns match that path; the literal one is what routing prefers, so it is the one named.
+        Assert.Equal(1, scrape.Value("reconciler_http_requests_total",
+            ("method", "PUT"), ("route", "/scim/v2/Users/.search"), ("code", "405")));
+        Assert.Equal(1, scrape.Value("reconciler_http_requests_total", ("method", "POST"), ("route", "unmatched"), ("code", "404")));
+        Assert.DoesNotContain("alice", scrape.Text);
+        Assert.DoesNotContain("/no/such/route", scrape.Text);
     }
 
     [Fact]

@@ -15,12 +15,25 @@ public sealed class ReconcilerMetrics
     /// <summary>Content type of the Prometheus text exposition format written by <see cref="ExportAsTextAsync"/>.</summary>
     public const string TextContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+    /// <summary>
+    /// The kind under which <see cref="ObserveReconcile(TimeSpan, bool)"/> records a pass over the whole configuration
+    /// (what <c>reconciler run</c> does until the engine reconciles per resource).
+    /// </summary>
+    public const string WholeConfigurationKind = "Configuration";
+
     private const string Unmatched = "unmatched";
+    private const string Success = "success";
 
     // A reconcile takes from milliseconds (nothing changed) to minutes (a million users on a slow store).
     private static readonly double[] ReconcileBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
     private static readonly string[] PlanActions = ["create", "update", "preserve", "disable", "restore", "conflict", "blocked"];
+
+    // The error classes of a failed reconcile (see DESIGN.md, "Error classes, one catch site").
+    private static readonly string[] ErrorClasses = ["stalling", "waiting", "transient"];
+
+    // Why a key went back into the work queue: its interval, a retry-after, backoff after a failure, an outside wake-up.
+    private static readonly string[] RequeueReasons = ["interval", "retry", "backoff", "wake"];
 
     private static readonly HashSet<string> KnownMethods =
         new(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], StringComparer.Ordinal);
@@ -28,6 +41,10 @@ public sealed class ReconcilerMetrics
     private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
     private readonly Histogram _reconcileDuration;
     private readonly Counter _reconciles;
+    private readonly Counter _reconcileErrors;
+    private readonly Gauge _workQueueReady;
+    private readonly Gauge _workQueueWaiting;
+    private readonly Counter _requeues;
     private readonly Gauge _users;
     private readonly Gauge _sourceLastSync;
     private readonly Gauge _sourceUsers;
@@ -40,10 +57,21 @@ public sealed class ReconcilerMetrics
         var factory = Metrics.WithCustomRegistry(_registry);
 
         _reconcileDuration = factory.CreateHistogram(
-            "reconciler_reconcile_duration_seconds", "How long one reconcile pass took, from read to status write.",
-            new HistogramConfiguration { Buckets = ReconcileBuckets });
+            "reconciler_reconcile_duration_seconds", "How long one reconcile pass took, from read to status write, by resource kind.",
+            ["kind"], new HistogramConfiguration { Buckets = ReconcileBuckets });
         _reconciles = factory.CreateCounter(
-            "reconciler_reconciles_total", "Reconcile passes finished, by result (success or error).", ["result"]);
+            "reconciler_reconciles_total", "Reconcile passes finished, by resource kind and result (success or error).",
+            ["kind", "result"]);
+        _reconcileErrors = factory.CreateCounter(
+            "reconciler_reconcile_errors_total",
+            "Reconcile passes that failed, by resource kind and error class (stalling, waiting or transient).", ["kind", "class"]);
+        _workQueueReady = factory.CreateGauge(
+            "reconciler_work_queue_ready", "Resources in the work queue that are ready to be reconciled now.");
+        _workQueueWaiting = factory.CreateGauge(
+            "reconciler_work_queue_waiting", "Resources in the work queue that wait for an interval, a retry or a backoff.");
+        _requeues = factory.CreateCounter(
+            "reconciler_work_queue_requeues_total",
+            "Resources put back into the work queue, by reason (interval, retry, backoff or wake).", ["reason"]);
         _users = factory.CreateGauge(
             "reconciler_users", "Users in the registry, by state (active, preserved, disabled).", ["state"]);
         _sourceLastSync = factory.CreateGauge(
@@ -60,17 +88,77 @@ public sealed class ReconcilerMetrics
             ["method", "route", "code"]);
 
         // Publish the closed label sets at zero so dashboards and rate() see them before the first event.
-        _reconciles.WithLabels("success").Publish();
-        _reconciles.WithLabels("error").Publish();
+        foreach (var reason in RequeueReasons)
+        {
+            _requeues.WithLabels(reason).Publish();
+        }
+
         SetUsersPerState(new Dictionary<UserState, int>());
         SetPlanChanges(0, 0, 0, 0, 0, 0);
     }
 
-    /// <summary>Records one finished reconcile pass.</summary>
+    /// <summary>
+    /// Records one finished reconcile of a resource of <paramref name="kind"/> (<c>DirectorySource</c>, …).
+    /// <paramref name="outcome"/> is <c>success</c>, or the class of the error that ended it: <c>stalling</c>,
+    /// <c>waiting</c> or <c>transient</c>. The first reconcile of a kind publishes all its series, at zero where
+    /// nothing happened yet, so that rate() and alerts see them.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="outcome"/> is none of those.</exception>
+    public void ObserveReconcile(string kind, TimeSpan duration, string outcome)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var success = outcome == Success;
+        if (!success && !ErrorClasses.Contains(outcome, StringComparer.Ordinal))
+        {
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome,
+                $"a reconcile outcome is {Success} or an error class ({string.Join(", ", ErrorClasses)})");
+        }
+
+        PublishResults(kind);
+        foreach (var errorClass in ErrorClasses)
+        {
+            _reconcileErrors.WithLabels(kind, errorClass).Publish();
+        }
+
+        _reconcileDuration.WithLabels(kind).Observe(Math.Max(0, duration.TotalSeconds));
+        _reconciles.WithLabels(kind, success ? Success : "error").Inc();
+        if (!success)
+        {
+            _reconcileErrors.WithLabels(kind, outcome).Inc();
+        }
+    }
+
+    /// <summary>
+    /// Records one finished pass over the whole configuration, under the kind <see cref="WholeConfigurationKind"/>.
+    /// Its caller does not classify failures, so a failed pass counts in <c>reconciler_reconciles_total</c> only.
+    /// </summary>
     public void ObserveReconcile(TimeSpan duration, bool success)
     {
-        _reconcileDuration.Observe(Math.Max(0, duration.TotalSeconds));
-        _reconciles.WithLabels(success ? "success" : "error").Inc();
+        PublishResults(WholeConfigurationKind);
+        _reconcileDuration.WithLabels(WholeConfigurationKind).Observe(Math.Max(0, duration.TotalSeconds));
+        _reconciles.WithLabels(WholeConfigurationKind, success ? Success : "error").Inc();
+    }
+
+    /// <summary>Sets how many resources the work queue holds: ready to reconcile now, and waiting for a due time.</summary>
+    public void SetWorkQueue(int ready, int waiting)
+    {
+        _workQueueReady.Set(ready);
+        _workQueueWaiting.Set(waiting);
+    }
+
+    /// <summary>Counts one resource put back into the work queue, by <paramref name="reason"/>: interval, retry, backoff or wake.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is none of those.</exception>
+    public void ObserveRequeue(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        if (!RequeueReasons.Contains(reason, StringComparer.Ordinal))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reason), reason,
+                $"a requeue reason is one of {string.Join(", ", RequeueReasons)}");
+        }
+
+        _requeues.WithLabels(reason).Inc();
     }
 
     /// <summary>Sets the number of registry users in each state; a state missing from <paramref name="counts"/> is 0.</summary>
@@ -141,6 +229,12 @@ public sealed class ReconcilerMetrics
     /// <summary>Writes every metric in the Prometheus text exposition format (<see cref="TextContentType"/>).</summary>
     public Task ExportAsTextAsync(Stream destination, CancellationToken ct) =>
         _registry.CollectAndExportAsTextAsync(destination, ExpositionFormat.PrometheusText, ct);
+
+    private void PublishResults(string kind)
+    {
+        _reconciles.WithLabels(kind, Success).Publish();
+        _reconciles.WithLabels(kind, "error").Publish();
+    }
 
     private static string StateLabel(UserState state) => state switch
     {
