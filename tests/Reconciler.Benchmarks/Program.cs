@@ -10,8 +10,8 @@ Console.WriteLine();
 try
 {
     PlannerBench.Run(users);
-    await StoreBench.RunAsync(applyUsers, work);
-    await UnchangedPassBench.RunAsync(applyUsers, work);
+
+
 }
 finally
 {

@@ -153,15 +153,17 @@ public sealed class PlanApplyTests
     }
 
     [Fact]
-    public async Task Sync_RecordsTheSourceWithoutProvisioningAnyone()
+    public async Task Sync_ReconcilesThatSourceNow_LikeApplyWouldForIt()
     {
         using var workspace = Workspace.FromSamples();
 
         var result = await workspace.Run("sync", "hr-export", "--config", Workspace.ConfigDir, "--store", Workspace.StoreFile);
 
         Expect.Exit(0, result);
-        Expect.StdoutLine(result, l => l.StartsWith("hr-export: 50 users", StringComparison.Ordinal));
-        Assert.Empty(await workspace.Users());
+        Expect.StdoutLine(result, l => l.StartsWith("hr-export: 42 change(s) applied", StringComparison.Ordinal));
+        Assert.Equal(42, (await workspace.Users()).Count);
+        var plan = await workspace.Plan();
+        Assert.True(plan.ExitCode == 0, "a plan right after sync is not empty:\n" + plan);
     }
 
     [Fact]

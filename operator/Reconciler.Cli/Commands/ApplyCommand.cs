@@ -1,12 +1,16 @@
 using System.CommandLine;
-using Reconciler.Cli.Engine;
+using Reconciler.Cli.Hosting;
 using Reconciler.Cli.Output;
+using Reconciler.Core.Resources;
+using Reconciler.Core.Status;
+using Reconciler.Engine.Reconciling;
+using Reconciler.Store.Contract;
 
 namespace Reconciler.Cli.Commands;
 
 /// <summary>
-/// `apply`: plan and write it in one transaction. Exit 0 applied, 1 error (nothing written), 2 applied but removals
-/// are held back by a deletion guard.
+/// `apply`: import, plan and apply in one transaction. Exit 0 applied, 1 error (nothing written), 2 applied but
+/// removals are held back by a deletion guard, 130 interrupted (nothing written).
 /// </summary>
 public static class ApplyCommand
 {
@@ -14,7 +18,7 @@ public static class ApplyCommand
     {
         var config = Options.Config();
         var store = Options.Store();
-        var allow = new Option<bool>("--allow-deletions") { Description = "Acknowledge removals beyond a source's deletion guard" };
+        var allow = Options.AllowDeletions();
         var command = new Command("apply", "Import, plan and apply in one transaction") { config, store, allow };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
@@ -22,17 +26,54 @@ public static class ApplyCommand
             if (desired is null) return 1;
             var location = parse.GetValue(store)!;
             await using var opened = await StoreLocation.OpenAsync(location, readOnly: false, ct);
-            var pass = await CliContext.Engine.PlanAsync(desired, opened, parse.GetValue(allow), showProgress: true, ct);
-            if (!PlanPrinter.ReadProblems(pass.Snapshots.Values))
-            {
-                Terminal.Error("nothing was applied: a source could not be read (see above)");
-                return 1;
-            }
-            PlanPrinter.Table(pass.Plan);
-            var outcome = await CliContext.Engine.ApplyAsync(pass, opened, ct);
-            Terminal.Line($"Applied {outcome.Result.UsersWritten} change(s) to {location} (revision {desired.Revision}).");
-            return pass.Plan.Blocked.Count > 0 ? 2 : 0;
+            var outcome = await ApplyAsync(opened, desired, desired.Sources, parse.GetValue(allow), ct);
+            if (outcome is null) return 1;
+            Terminal.Line($"Applied {outcome.Written} change(s) to {location} (revision {desired.Revision}).");
+            return outcome.Plan.Blocked.Count > 0 ? 2 : 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Reads the given sources and reconciles them in one transaction, printing what the plan did; null when a
+    /// source could not be read (then nothing is written). A snapshot another writer stored meanwhile is read again.
+    /// </summary>
+    public static async Task<ReconcileOutcome?> ApplyAsync(
+        IReconcilerStore store, DesiredState desired, IReadOnlyList<DirectorySource> sources, bool allowDeletions, CancellationToken ct)
+    {
+        var statuses = (await store.LoadStatusesAsync(ct)).ToDictionary(s => s.Key);
+        desired = SpecGenerations.Assign(desired, key =>
+            statuses.TryGetValue(StatusJson.KeyOf(key), out var s) ? new SpecGeneration(s.SpecHash, s.Generation) : null);
+        for (var attempt = 1; ; attempt++)
+        {
+            var reads = await CliServices.ReadAllAsync(desired with { Sources = sources }, store, showProgress: true, ct);
+            if (!PlanPrinter.ReadProblems(reads))
+            {
+                Terminal.Error("nothing was applied: a source could not be read (see above)");
+                return null;
+            }
+            var preview = new PlanPreview(PlanPrinter.MaxRows);
+            try
+            {
+                var outcome = await CliServices.Reconciliation().RunAsync(store, desired, reads,
+                    new ReconcileOptions(AllowDeletions: allowDeletions) { Observer = preview }, ct);
+                PlanPrinter.Table(outcome.Plan, preview.First, preview.Count);
+                await RecordConfigurationAsync(store, desired, ct);
+                return outcome;
+            }
+            catch (SnapshotMovedException e) when (attempt < 3)
+            {
+                Terminal.Warn($"{e.Message}; reading again");
+            }
+        }
+    }
+
+    private static async Task RecordConfigurationAsync(IReconcilerStore store, DesiredState desired, CancellationToken ct)
+    {
+        var key = StatusJson.KeyOf(ConfigurationReport.Key(desired.Location));
+        var stored = (await store.LoadStatusesAsync(ct)).FirstOrDefault(s => s.Key == key);
+        var now = CliServices.Clock.GetUtcNow();
+        var report = ConfigurationReport.Valid(desired.Location, desired, now, stored is null ? null : StatusJson.ConditionsOf(stored.StatusJson));
+        await store.SaveStatusesAsync([StatusJson.Record(report, stored, now, new SpecGeneration(desired.Revision, 0))], ct);
     }
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using Reconciler.Cli.Engine;
+using Reconciler.Cli.Hosting;
 using Reconciler.Cli.Output;
+using Reconciler.Store.Contract;
 using Spectre.Console;
 
 namespace Reconciler.Cli.Commands;
@@ -13,36 +15,49 @@ public static class AuditCommand
     {
         var store = Options.Store();
         var output = Options.Output();
-        var limit = new Option<int>("--limit", "-n") { Description = "How many entries, newest first", DefaultValueFactory = _ => 50 };
-        var command = new Command("audit", "Show the audit log of applied changes") { store, output, limit };
+        var limit = Options.Count("--limit", "How many entries, newest first", 50);
+        var source = new Option<string?>("--source") { Description = "Only entries of this DirectorySource" };
+        var user = new Option<string?>("--user") { Description = "Only entries of this directory id (with --source)" };
+        var command = new Command("audit", "Show the audit log of applied changes") { store, output, limit, source, user };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
-            if (parse.GetValue(limit) < 1)
-            {
-                Terminal.Error("--limit must be at least 1");
-                return 1;
-            }
             await using var opened = await StoreLocation.OpenAsync(parse.GetValue(store)!, readOnly: true, ct);
-            var entries = await opened.ReadAuditAsync(parse.GetValue(limit), ct);
+            var entries = opened.ReadAuditAsync(new AuditQuery(parse.GetValue(limit), parse.GetValue(source), parse.GetValue(user)), ct);
             if (parse.GetValue(output) == "json")
             {
-                Console.WriteLine(CliJson.Serialize(entries.Select(e => new
+                await using var stdout = Console.OpenStandardOutput();
+                await using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+                json.WriteStartArray();
+                await foreach (var e in entries)
                 {
-                    e.Id, e.At, e.Action, e.Source, e.ExternalId, e.Email, e.Mapping, e.Reason, e.Revision,
-                    fields = JsonDocument.Parse(e.Details).RootElement,
-                })));
+                    json.WriteStartObject();
+                    json.WriteNumber("id", e.Id);
+                    json.WriteString("at", e.At);
+                    json.WriteString("action", e.Action);
+                    json.WriteString("source", e.Source);
+                    json.WriteString("externalId", e.ExternalId);
+                    json.WriteString("email", e.Email);
+                    json.WriteString("mapping", e.Mapping);
+                    json.WriteString("reason", e.Reason);
+                    json.WriteString("revision", e.Revision);
+                    json.WritePropertyName("fields");
+                    using (var details = JsonDocument.Parse(e.Details)) details.RootElement.WriteTo(json);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                await json.FlushAsync(ct);
+                await stdout.WriteAsync("\n"u8.ToArray(), ct);
                 return 0;
             }
             var table = new Table().AddColumns("At", "Action", "Source", "User", "Mapping", "Why", "Revision");
-            foreach (var e in entries)
+            await foreach (var e in entries)
             {
-                table.AddRow(Terminal.Cell(e.At.ToString("u")), Terminal.Cell(e.Action), Terminal.Cell(e.Source), Terminal.Cell(e.Email.Length > 0 ? e.Email : e.ExternalId),
-                    Terminal.Cell(e.Mapping), Terminal.Cell(e.Reason), Terminal.Cell(e.Revision));
+                table.AddRow(Terminal.Cell(e.At.ToString("u")), Terminal.Cell(e.Action), Terminal.Cell(e.Source),
+                    Terminal.Cell(e.Email.Length > 0 ? e.Email : e.ExternalId), Terminal.Cell(e.Mapping), Terminal.Cell(e.Reason), Terminal.Cell(e.Revision));
             }
             Terminal.Render(table);
             return 0;
         }));
         return command;
     }
-
 }

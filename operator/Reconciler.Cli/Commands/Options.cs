@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Reconciler.Cli.Engine;
+using Reconciler.Cli.Hosting;
 
 namespace Reconciler.Cli.Commands;
 
@@ -14,7 +14,7 @@ public static class Options
 
     public static Option<string> Store() => new("--store")
     {
-        Description = "SQLite path of the store",
+        Description = "SQLite path of the store (created with its folder by commands that write)",
         DefaultValueFactory = _ => StoreLocation.Default,
     };
 
@@ -23,4 +23,27 @@ public static class Options
         Description = "table or json",
         DefaultValueFactory = _ => "table",
     }.AcceptOnlyFromAmong("table", "json");
+
+    /// <summary>A whole number of at least <paramref name="minimum"/>, with an error that says so instead of naming a .NET type.</summary>
+    public static Option<int> Count(string name, string description, int defaultValue, int minimum = 1) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum)
+            {
+                return value;
+            }
+            result.AddError($"{name} must be a whole number of at least {minimum}, not '{Core.Text.SafeText.Show(text, 40)}'");
+            return defaultValue;
+        },
+    };
+
+    /// <summary>--allow-deletions, for every command that applies.</summary>
+    public static Option<bool> AllowDeletions() => new("--allow-deletions")
+    {
+        Description = "Acknowledge removals beyond a source's deletion guard",
+    };
 }

@@ -1,14 +1,21 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Reconciler.Cli.Engine;
+using Reconciler.Cli.Hosting;
 using Reconciler.Cli.Output;
+using Reconciler.Engine.Hosting;
 using Reconciler.Http.Health;
 using Reconciler.Http.Hosting;
 using Reconciler.Http.Telemetry;
+using Reconciler.Sources.Folder;
 
 namespace Reconciler.Cli.Commands;
 
-/// <summary>`run`: the reconcile loop plus HTTP (/healthz, /readyz, /metrics) until Ctrl+C or SIGTERM.</summary>
+/// <summary>
+/// `run`: the engine as a Generic Host background service — every source on its own syncInterval, on file changes
+/// and on wake-ups — plus HTTP (/healthz, /readyz, /metrics), until Ctrl+C or SIGTERM (then exit 0).
+/// </summary>
 public static class RunCommand
 {
     public static Command Create()
@@ -20,7 +27,11 @@ public static class RunCommand
             Description = "Address to serve /healthz, /readyz and /metrics on",
             DefaultValueFactory = _ => "http://127.0.0.1:8080",
         };
-        var command = new Command("run", "Reconcile continuously: on file changes and every syncInterval; serve health and metrics") { config, store, listen };
+        var workers = Options.Count("--workers", "Sources reconciled at once", 4);
+        var command = new Command("run", "Reconcile continuously: each source on its syncInterval and on file changes; serve health and metrics")
+        {
+            config, store, listen, workers,
+        };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
             var directory = parse.GetValue(config)!;
@@ -29,34 +40,74 @@ public static class RunCommand
                 Terminal.Error($"configuration folder {directory} does not exist");
                 return 1;
             }
-            using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
+            using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
+                o.IncludeScopes = true;
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ssZ ";
                 o.UseUtcTimestamp = true;
-            }).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning));
-            var logger = loggerFactory.CreateLogger("reconciler");
+            }).SetMinimumLevel(CliContext.Debug ? LogLevel.Debug : LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning));
+            var logger = logging.CreateLogger("reconciler");
             var metrics = new ReconcilerMetrics();
             var readiness = new ReadinessState();
             await using var opened = await StoreLocation.OpenAsync(parse.GetValue(store)!, readOnly: false, ct);
-            ReconcilerHttpHost host;
+            ReconcilerHttpHost http;
             try
             {
-                host = await ReconcilerHttpHost.StartAsync(parse.GetValue(listen)!, metrics, readiness, ct);
+                http = await ReconcilerHttpHost.StartAsync(parse.GetValue(listen)!, metrics, readiness, ct);
             }
             catch (Exception e) when (e is InvalidListenUrlException or ListenException)
             {
                 Terminal.Error(e.Message);
                 return 1;
             }
-            await using (host)
+            await using (http)
             {
-                logger.LogInformation("serving /healthz, /readyz and /metrics on {Address}", host.Address);
-                await new RunLoop(CliContext.Engine, metrics, readiness, logger).RunAsync(directory, opened, ct);
+                logger.LogInformation("serving /healthz, /readyz and /metrics on {Address}", http.Address);
+                using var desired = new FolderDesiredState(directory);
+                var sources = new SourceKeyReconciler(CliServices.Reader, CliServices.Reconciliation(logging), opened, CliServices.Clock,
+                    logging.CreateLogger<SourceKeyReconciler>());
+                var service = new ReconcilerService(desired, sources, opened, new EngineMetrics(metrics), CliServices.Clock,
+                    logging.CreateLogger<ReconcilerService>(), new EngineOptions { Workers = parse.GetValue(workers) });
+                using var host = Host(service, logging);
+                await host.StartAsync(ct);
+                _ = service.FirstPass.ContinueWith(_ => readiness.MarkReady(), TaskScheduler.Default);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                logger.LogInformation("stopping");
+                await host.StopAsync(CancellationToken.None);
             }
             logger.LogInformation("stopped");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>A Generic Host running the engine; the command, not the host, owns Ctrl+C and SIGTERM.</summary>
+    private static IHost Host(ReconcilerService service, ILoggerFactory logging)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = "reconciler",
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Services.AddSingleton(logging);
+        builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
+        builder.Services.AddSingleton<IHostedService>(service);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        return builder.Build();
+    }
+
+    private sealed class CommandLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using Reconciler.Cli.Engine;
+using Reconciler.Cli.Hosting;
 using Reconciler.Cli.Output;
 using Reconciler.Core.Registry;
+using Reconciler.Engine.Reconciling;
 using Reconciler.Core.Resources;
 using Reconciler.Core.Status;
 using Spectre.Console;
@@ -20,7 +21,7 @@ public static class StatusCommand
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
             await using var opened = await StoreLocation.OpenAsync(parse.GetValue(store)!, readOnly: true, ct);
-            var statuses = await opened.LoadStatusAsync(ct);
+            var statuses = await opened.LoadStatusesAsync(ct);
             var byState = await opened.CountUsersAsync(ct);
             var counts = byState.ToDictionary(c => c.Key.ToString().ToLowerInvariant(), c => c.Value);
             if (parse.GetValue(output) == "json")
@@ -30,6 +31,7 @@ public static class StatusCommand
                     resources = statuses.Select(s => new
                     {
                         kind = s.Kind,
+                        @namespace = s.Key.Namespace.Length == 0 ? null : s.Key.Namespace,
                         name = s.Name,
                         summary = s.Summary,
                         updatedAt = s.UpdatedAt,
@@ -40,15 +42,16 @@ public static class StatusCommand
                 return 0;
             }
             var table = new Table().AddColumns("Kind", "Name", "Ready", "Reason", "Summary", "Updated");
-            foreach (var status in statuses.OrderBy(s => KindOrder(s.Kind)).ThenBy(s => s.Name, StringComparer.Ordinal))
+            foreach (var status in statuses.OrderBy(s => KindOrder(s.Kind)).ThenBy(s => s.Key.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal))
             {
-                var ready = ReconcileEngine.ConditionsOf(status.StatusJson)?.FirstOrDefault(c => c.Type == Condition.Ready);
-                table.AddRow(Terminal.Cell(status.Kind), Terminal.Cell(status.Name), Terminal.Cell(ready?.Status.ToString() ?? "Unknown"), Terminal.Cell(ready?.Reason ?? ""),
+                var ready = StatusJson.ConditionsOf(status.StatusJson)?.FirstOrDefault(c => c.Type == Condition.Ready);
+                var name = status.Kind == ConfigurationReport.Kind ? status.Name : ResourceKey.Qualify(status.Key.Namespace, status.Name);
+                table.AddRow(Terminal.Cell(status.Kind), Terminal.Cell(name), Terminal.Cell(ready?.Status.ToString() ?? "Unknown"), Terminal.Cell(ready?.Reason ?? ""),
                     Terminal.Cell(ready is { Status: not ConditionStatus.True } ? ready.Message : status.Summary),
                     Terminal.Cell(status.UpdatedAt.ToString("u")));
             }
             Terminal.Render(table);
-            Terminal.Line($"Users: {UserStates.Describe(byState)}");
+            Terminal.Line($"Users: {new StateCounts(byState[UserState.Active], byState[UserState.Preserved], byState[UserState.Disabled])}");
             return 0;
         }));
         return command;

@@ -1,40 +1,40 @@
 using System.CommandLine;
-using Reconciler.Cli.Engine;
+using Reconciler.Cli.Hosting;
 using Reconciler.Cli.Output;
 
 namespace Reconciler.Cli.Commands;
 
-/// <summary>`sync SOURCE`: read one source now and keep its snapshot, without provisioning anyone.</summary>
+/// <summary>`sync SOURCE`: read one source now and reconcile it, in one transaction, as `run` would on its interval.</summary>
 public static class SyncCommand
 {
     public static Command Create()
     {
-        var name = new Argument<string>("SOURCE") { Description = "Name of a DirectorySource" };
+        var name = new Argument<string>("SOURCE") { Description = "Name of a DirectorySource (namespace/name outside the default namespace)" };
         var config = Options.Config();
         var store = Options.Store();
-        var command = new Command("sync", "Read one directory source now and record its snapshot") { name, config, store };
+        var allow = Options.AllowDeletions();
+        var command = new Command("sync", "Read one directory source now and reconcile it") { name, config, store, allow };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
             var desired = CliContext.Load(parse.GetValue(config)!);
             if (desired is null) return 1;
-            var source = desired.Sources.FirstOrDefault(s => s.Name == parse.GetValue(name));
+            var wanted = parse.GetValue(name)!;
+            var source = desired.Sources.FirstOrDefault(s => s.Key.QualifiedName == wanted);
             if (source is null)
             {
-                Terminal.Error($"no DirectorySource named '{parse.GetValue(name)}' (declared: {string.Join(", ", desired.Sources.Select(s => s.Name))})");
+                Terminal.Error($"no DirectorySource named '{wanted}' (declared: {string.Join(", ", desired.Sources.Select(s => s.Key.QualifiedName))})");
                 return 1;
             }
-            var snapshot = (await CliContext.Importer.ImportAsync(desired, [source], showProgress: true, ct)).GetValueOrDefault(source.Name);
-            if (snapshot is null || snapshot.Failed)
+            if (source.Spec.Suspend)
             {
-                Terminal.Error($"source {source.Name}: {(snapshot is null ? "suspended" : string.Join("; ", snapshot.Problems))}");
+                Terminal.Error($"source {wanted} is suspended (spec.suspend: true): it is neither read nor reconciled");
                 return 1;
             }
-            foreach (var problem in snapshot.Problems) Terminal.Warn(problem);
             await using var opened = await StoreLocation.OpenAsync(parse.GetValue(store)!, readOnly: false, ct);
-            var written = await opened.SaveSnapshotAsync(snapshot, ct);
-            Terminal.Line($"{source.Name}: {snapshot.Users.Count} users, {snapshot.GroupsSeen} groups" +
-                $"{(snapshot.Complete ? "" : " (incomplete)")}; snapshot {(written ? "updated" : "unchanged")}");
-            return 0;
+            var outcome = await ApplyCommand.ApplyAsync(opened, desired, [source], parse.GetValue(allow), ct);
+            if (outcome is null) return 1;
+            Terminal.Line($"{wanted}: {outcome.Written} change(s) applied ({outcome.Scopes.GetValueOrDefault(wanted).ToString().ToLowerInvariant()} plan).");
+            return outcome.Plan.Blocked.Count > 0 ? 2 : 0;
         }));
         return command;
     }

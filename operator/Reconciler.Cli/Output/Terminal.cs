@@ -1,3 +1,4 @@
+using Reconciler.Core.Text;
 using Spectre.Console;
 
 namespace Reconciler.Cli.Output;
@@ -7,14 +8,15 @@ public static class Terminal
 {
     public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    public static void Error(string message) => Console.Error.WriteLine("error: " + message);
+    /// <summary>Control characters in messages (they may quote directory values) are shown escaped, never raw.</summary>
+    public static void Error(string message) => Console.Error.WriteLine("error: " + SafeText.Show(message, 4000));
 
-    public static void Warn(string message) => Console.Error.WriteLine("warning: " + message);
+    public static void Warn(string message) => Console.Error.WriteLine("warning: " + SafeText.Show(message, 4000));
 
     public static void Line(string message) => Console.Out.WriteLine(message);
 
     /// <summary>A table cell showing text as it is (no Spectre markup is interpreted in user data).</summary>
-    public static Markup Cell(string text) => new(Markup.Escape(text));
+    public static Markup Cell(string text) => new(Markup.Escape(SafeText.Show(text, 1000)));
 
     public static void Render(Table table)
     {

@@ -8,6 +8,7 @@ namespace Reconciler.Core.Planning;
 /// <summary>Why one user got what: which mapping won, which lost on priority, which clause failed, what a plan does.</summary>
 public static class UserExplainer
 {
+    /// <summary>Explains every user of the in-memory world that answers to the query (by id, email or user name).</summary>
     public static IReadOnlyList<UserExplanation> Explain(
         DesiredState desired,
         IReadOnlyDictionary<string, DirectorySnapshot> imported,
@@ -17,20 +18,35 @@ public static class UserExplainer
     {
         var plan = ProvisioningPlanner.Plan(desired, imported, registry, options);
         var found = new List<UserExplanation>();
-        foreach (var source in desired.Sources.OrderBy(s => s.Name, StringComparer.Ordinal))
+        foreach (var source in desired.Sources.OrderBy(s => s.Key.QualifiedName, StringComparer.Ordinal))
         {
-            var snapshot = imported.GetValueOrDefault(source.Name);
-            var user = snapshot?.Users.FirstOrDefault(u => Is(query, u.Id, u.Email, u.UserName));
-            var row = registry.FirstOrDefault(r => r.Source == source.Name
-                && (user is not null ? r.ExternalId == user.Id : Is(query, r.ExternalId, r.Email, r.UserName)));
+            var name = source.Key.QualifiedName;
+            var snapshot = imported.GetValueOrDefault(name);
+            var user = snapshot?.Users.FirstOrDefault(u => Matches(query, u.Id, u.Email, u.UserName));
+            var row = registry.FirstOrDefault(r => r.Source == name
+                && (user is not null ? r.ExternalId == user.Id : Matches(query, r.ExternalId, r.Email, r.UserName)));
             if (user is null && row is null) continue;
             var id = user?.Id ?? row!.ExternalId;
-            var verdicts = user is null ? [] : Verdicts(desired, source, user);
-            found.Add(new UserExplanation(source.Name, id, user, row, verdicts,
-                Outcome(plan, source, id, user, row, verdicts.FirstOrDefault(v => v.Won)?.Mapping)));
+            found.Add(Explain(desired, source, user, row, plan.Outcome, plan.Changes.FirstOrDefault(c => c.Source == name && c.ExternalId == id)));
         }
         return found;
     }
+
+    /// <summary>Explains one user of a source from what a plan found and the change it made for the user, if any.</summary>
+    public static UserExplanation Explain(DesiredState desired, DirectorySource source, ImportedUser? user, ProvisionedUser? row,
+        PlanOutcome plan, PlanAction? change)
+    {
+        var id = user?.Id ?? row?.ExternalId ?? "";
+        var verdicts = user is null ? [] : Verdicts(desired, source, user);
+        return new UserExplanation(source.Key.QualifiedName, id, user, row, verdicts,
+            Outcome(plan, change, source, id, user, row, verdicts.FirstOrDefault(v => v.Won)?.Mapping));
+    }
+
+    /// <summary>Whether a user answers to a query: its directory id exactly, its email or user name ignoring case.</summary>
+    public static bool Matches(string query, string id, string email, string userName) =>
+        query.Equals(id, StringComparison.Ordinal)
+        || (email.Length > 0 && query.Equals(email, StringComparison.OrdinalIgnoreCase))
+        || (userName.Length > 0 && query.Equals(userName, StringComparison.OrdinalIgnoreCase));
 
     private static IReadOnlyList<MappingVerdict> Verdicts(DesiredState desired, DirectorySource source, ImportedUser user)
     {
@@ -58,15 +74,16 @@ public static class UserExplainer
         return verdicts;
     }
 
-    private static string Outcome(Plan plan, DirectorySource source, string id, ImportedUser? user, ProvisionedUser? row, string? winner)
+    private static string Outcome(PlanOutcome plan, PlanAction? change, DirectorySource source, string id, ImportedUser? user,
+        ProvisionedUser? row, string? winner)
     {
-        var change = plan.Changes.FirstOrDefault(c => c.Source == source.Name && c.ExternalId == id);
+        var name = source.Key.QualifiedName;
         if (change is not null) return $"plan: {change.Verb} — {change.Reason}";
-        var blocked = plan.Blocked.FirstOrDefault(b => b.HeldBack.Any(c => c.Source == source.Name && c.ExternalId == id));
+        var blocked = plan.Blocked.FirstOrDefault(b => b.HeldBack.Any(c => c.Source == name && c.ExternalId == id));
         if (blocked is not null) return "plan: held back by the deletion guard — " + blocked.Message;
-        var conflict = plan.Conflicts.FirstOrDefault(c => c.Source == source.Name && c.ExternalId == id);
+        var conflict = plan.Conflicts.FirstOrDefault(c => c.Source == name && c.ExternalId == id);
         if (conflict is not null) return "conflict: " + conflict.Reason;
-        var problem = plan.Problems.FirstOrDefault(p => p.Source == source.Name);
+        var problem = plan.Problems.FirstOrDefault(p => p.Source == name);
         if (problem is not null) return "no change: " + problem.Message;
         if (row is not null) return $"no change: {row.State.ToString().ToLowerInvariant()} as provisioned by mapping {row.Mapping}";
         if (user is null) return "no change";
@@ -77,10 +94,6 @@ public static class UserExplainer
             : $"not imported: the winning mapping {winner} does not auto-import new users";
     }
 
-    private static bool Is(string query, string id, string email, string userName) =>
-        query.Equals(id, StringComparison.Ordinal)
-        || (email.Length > 0 && query.Equals(email, StringComparison.OrdinalIgnoreCase))
-        || (userName.Length > 0 && query.Equals(userName, StringComparison.OrdinalIgnoreCase));
 }
 
 public sealed record UserExplanation(

@@ -22,13 +22,16 @@ public sealed record ConfigurationStatus : ResourceStatus
 public static class ConfigurationReport
 {
     public const string Kind = "Configuration";
+
+    /// <summary>The key of the status row of the configuration at a location (it has no namespace).</summary>
+    public static ResourceKey Key(string location) => new(Kind, "", location);
     private const int ErrorsKept = 20;
 
     public static ResourceReport Valid(string name, DesiredState desired, DateTimeOffset now, IReadOnlyList<Condition>? previous)
     {
         var count = desired.All.Count();
         var message = $"revision {desired.Revision}: {count} resources";
-        return new ResourceReport(Kind, name, new ConfigurationStatus
+        return new ResourceReport(Key(name), new ConfigurationStatus
         {
             Revision = desired.Revision,
             Resources = count,
@@ -44,7 +47,7 @@ public static class ConfigurationReport
         IReadOnlyList<Condition>? previous)
     {
         var message = $"{errors.Count} error(s), first: {errors.FirstOrDefault()}; still reconciling revision {lastRevision ?? "(none)"}";
-        return new ResourceReport(Kind, name, new ConfigurationStatus
+        return new ResourceReport(Key(name), new ConfigurationStatus
         {
             Revision = lastRevision ?? "",
             Errors = errors.Take(ErrorsKept).ToList(),

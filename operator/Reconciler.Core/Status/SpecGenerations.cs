@@ -16,31 +16,40 @@ public static class SpecGenerations
 {
     private static readonly JsonSerializerOptions HashOptions = new(JsonSerializerDefaults.Web);
 
-    public static (DesiredState Desired, IReadOnlyDictionary<(string Kind, string Name), SpecGeneration> Generations) Assign(
-        DesiredState desired, Func<string, string, SpecGeneration?> previous)
+    /// <summary>The desired state with every resource's generation set from what was recorded for its spec before.</summary>
+    public static DesiredState Assign(DesiredState desired, Func<ResourceKey, SpecGeneration?> previous)
     {
-        var generations = new Dictionary<(string, string), SpecGeneration>();
-        T With<T>(T resource, object spec) where T : Resource
+        T With<T>(T resource) where T : Resource
         {
-            var hash = Hash(spec);
-            var before = previous(resource.Kind, resource.Name);
-            var generation = desired.GenerationsAssigned ? resource.Metadata.Generation
-                : before is null || before.Generation < 1 ? 1
+            if (desired.GenerationsAssigned) return resource;
+            var hash = Hash(SpecOf(resource));
+            var before = previous(resource.Key);
+            var generation = before is null || before.Generation < 1 ? 1
                 : before.SpecHash == hash ? before.Generation
                 : before.Generation + 1;
-            generations[(resource.Kind, resource.Name)] = new SpecGeneration(hash, generation);
             return resource with { Metadata = resource.Metadata with { Generation = generation } };
         }
-        var assigned = desired with
+        return desired with
         {
-            Sources = desired.Sources.Select(s => With(s, s.Spec)).ToList(),
-            Mappings = desired.Mappings.Select(m => With(m, m.Spec)).ToList(),
-            QuotaPolicies = desired.QuotaPolicies.Select(q => With(q, q.Spec)).ToList(),
-            Campaigns = desired.Campaigns.Select(c => With(c, c.Spec)).ToList(),
+            Sources = desired.Sources.Select(With).ToList(),
+            Mappings = desired.Mappings.Select(With).ToList(),
+            QuotaPolicies = desired.QuotaPolicies.Select(With).ToList(),
+            Campaigns = desired.Campaigns.Select(With).ToList(),
         };
-        return (assigned, generations);
     }
+
+    /// <summary>The fingerprint and generation of a resource whose generation is assigned.</summary>
+    public static SpecGeneration Of(Resource resource) => new(Hash(SpecOf(resource)), resource.Metadata.Generation);
 
     public static string Hash(object spec) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(spec, spec.GetType(), HashOptions))))[..16];
+
+    private static object SpecOf(Resource resource) => resource switch
+    {
+        DirectorySource s => s.Spec,
+        ProvisioningMapping m => m.Spec,
+        StorageQuotaPolicy p => p.Spec,
+        DeploymentCampaign c => c.Spec,
+        _ => throw new ArgumentException($"no spec for kind {resource.Kind}", nameof(resource)),
+    };
 }

@@ -1,59 +1,57 @@
-using Reconciler.Core.Directory;
-using Reconciler.Core.Planning;
 using Reconciler.Core.Registry;
 
 namespace Reconciler.Store.Contract;
 
 /// <summary>
-/// Where the reconciler keeps what it has imported, whom it has provisioned and what it did.
-/// Implemented by SQLite (embedded default) and, later, PostgreSQL (scale).
+/// Where the reconciler keeps, per source, what it imported (the snapshot and its cursor) and whom it provisioned
+/// (the registry), what it did (the audit log) and what it saw (resource statuses). Implemented by SQLite (the
+/// embedded default) and PostgreSQL (scale); callers depend on this contract only.
+/// <para>
+/// A reconcile reads through a <see cref="IStoreSession"/> (a consistent view; listings stream) and writes through
+/// one <see cref="IStoreWriteSession"/>: the snapshot's changed rows, the cursor, the registry changes (each stating
+/// the version it planned from) and their audit entries commit together or not at all.
+/// </para>
 /// </summary>
 public interface IReconcilerStore : IAsyncDisposable
 {
-    /// <summary>Every provisioned user, in every state.</summary>
-    Task<IReadOnlyList<ProvisionedUser>> LoadRegistryAsync(CancellationToken cancellationToken);
+    /// <summary>Where the store is, as the user named it (a path, a URL without its password).</summary>
+    string Location { get; }
 
-    /// <summary>How many users are in each state (every state present, zero where none), without loading them.</summary>
+    /// <summary>A consistent read-only view, for plans that write nothing (`plan`, `explain`).</summary>
+    Task<IStoreSession> OpenReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The one transaction of a reconcile. Its reads see the store as it was when the transaction began (the plan's
+    /// "before"); nothing is visible to others until <see cref="IStoreWriteSession.CommitAsync"/>. Disposing it
+    /// uncommitted rolls everything back.
+    /// </summary>
+    Task<IStoreWriteSession> OpenWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>Registry users in each state, without reading them (every state present, zero where none).</summary>
     Task<IReadOnlyDictionary<UserState, int>> CountUsersAsync(CancellationToken cancellationToken);
 
-    /// <summary>Users filtered by state (null: all), ordered by source then email.</summary>
-    Task<IReadOnlyList<ProvisionedUser>> ListUsersAsync(UserState? state, CancellationToken cancellationToken);
+    /// <summary>Registry users, streamed in email order; memory stays flat however many there are.</summary>
+    IAsyncEnumerable<ProvisionedUser> ListUsersAsync(UserQuery query, CancellationToken cancellationToken);
 
-    /// <summary>The last snapshot saved for a source, or null if it was never synced.</summary>
-    Task<DirectorySnapshot?> LoadSnapshotAsync(string source, CancellationToken cancellationToken);
+    /// <summary>Audit entries, newest first, streamed.</summary>
+    IAsyncEnumerable<AuditEntry> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Saves a source's snapshot (users, cursor, completeness). Writes nothing and returns false when the
-    /// users, cursor and completeness equal what is stored.
-    /// </summary>
-    Task<bool> SaveSnapshotAsync(DirectorySnapshot snapshot, CancellationToken cancellationToken);
+    /// <summary>Every recorded status, ordered by kind, namespace and name.</summary>
+    Task<IReadOnlyList<StoredStatus>> LoadStatusesAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Applies a plan's changes and appends one audit entry per change, in one transaction.
-    /// Applying the same plan twice changes nothing the second time.
+    /// Records these resources' statuses, each on its own: a status whose content is unchanged is not rewritten,
+    /// and no other resource's status is touched.
     /// </summary>
-    Task<ApplyResult> ApplyAsync(Plan plan, ApplyContext context, CancellationToken cancellationToken);
+    Task SaveStatusesAsync(IReadOnlyList<StoredStatus> statuses, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the recorded status of the given resources (and forgets resources no longer declared).</summary>
-    Task SaveStatusAsync(IReadOnlyList<StoredStatus> statuses, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<StoredStatus>> LoadStatusAsync(CancellationToken cancellationToken);
-
-    /// <summary>Audit entries, newest first.</summary>
-    Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>Forgets the status of a resource that is no longer declared.</summary>
+    Task DeleteStatusAsync(StatusKey key, CancellationToken cancellationToken);
 }
 
-/// <summary>What an apply is attributed to in the audit log.</summary>
-public sealed record ApplyContext(string Revision, DateTimeOffset Now);
+public sealed record UserQuery(UserState? State = null, string? Source = null);
 
-public sealed record ApplyResult(int UsersWritten, int AuditEntries);
-
-/// <summary>
-/// The status of one resource as the last reconcile recorded it, as JSON of the kind's status type, with the hash
-/// of the spec it describes and that spec's generation.
-/// </summary>
-public sealed record StoredStatus(
-    string Kind, string Name, string StatusJson, string Summary, DateTimeOffset UpdatedAt, string SpecHash = "", long Generation = 0);
+public sealed record AuditQuery(int Limit, string? Source = null, string? ExternalId = null);
 
 public sealed record AuditEntry(
     long Id, DateTimeOffset At, string Action, string Source, string ExternalId, string Email,

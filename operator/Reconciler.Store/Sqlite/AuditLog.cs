@@ -1,30 +1,70 @@
 using Microsoft.Data.Sqlite;
+using Reconciler.Core.Planning;
 using Reconciler.Store.Contract;
 
 namespace Reconciler.Store.Sqlite;
 
-/// <summary>Reads the audit log that <see cref="RegistryWriter"/> appends to.</summary>
-internal static class AuditLog
+/// <summary>The append-only audit log: one entry per registry change, written in the change's transaction.</summary>
+internal sealed class AuditLog(SqliteConnection connection) : IDisposable
 {
-    /// <summary>The newest <paramref name="limit"/> entries, newest first.</summary>
-    public static IReadOnlyList<AuditEntry> Read(SqliteConnection connection, int limit)
+    private const string Insert = """
+        INSERT INTO audit (at, action, source, external_id, email, mapping, reason, revision, details)
+        VALUES ($at, $action, $source, $externalId, $email, $mapping, $reason, $revision, $details)
+        """;
+
+    private readonly SqliteStatement _insert = new SqliteStatement(connection, Insert).Expect(
+        "$at", "$action", "$source", "$externalId", "$email", "$mapping", "$reason", "$revision", "$details");
+    private readonly JsonColumns _json = new();
+    private ApplyContext? _context;
+
+    public void Append(PlanAction change, ApplyContext context)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (!ReferenceEquals(context, _context))
+        {
+            _insert.Bind(1, ColumnFormat.Timestamp(context.Now));
+            _insert.Bind(8, context.Revision);
+            _context = context;
+        }
+        var user = change.After;
+        _insert.Bind(2, change.Verb);
+        _insert.Bind(3, user.Source);
+        _insert.Bind(4, user.ExternalId);
+        _insert.Bind(5, user.Email);
+        _insert.Bind(6, user.Mapping);
+        _insert.Bind(7, change.Reason);
+        _insert.BindUtf8(9, change switch
+        {
+            Update u => _json.FieldChangesUtf8(u.Fields),
+            Restore r => _json.FieldChangesUtf8(r.Fields),
+            _ => "[]"u8,
+        });
+        _insert.Execute();
+    }
+
+    public void Dispose() => _insert.Dispose();
+
+    /// <summary>The newest entries first, streamed.</summary>
+    public static IEnumerable<AuditEntry> Read(SqliteConnection connection, AuditQuery query)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
         using var select = connection.CreateCommand();
-        select.CommandText = """
+        var where = new List<string>();
+        if (query.Source is not null) where.Add("source = $source");
+        if (query.ExternalId is not null) where.Add("external_id = $externalId");
+        select.CommandText = $"""
             SELECT id, at, action, source, external_id, email, mapping, reason, revision, details
-            FROM audit ORDER BY id DESC LIMIT $limit
+            FROM audit {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY id DESC LIMIT $limit
             """;
-        select.Parameters.AddWithValue("$limit", limit);
+        select.Parameters.AddWithValue("$limit", query.Limit);
+        if (query.Source is not null) select.Parameters.AddWithValue("$source", query.Source);
+        if (query.ExternalId is not null) select.Parameters.AddWithValue("$externalId", query.ExternalId);
         using var reader = select.ExecuteReader();
-        var entries = new List<AuditEntry>();
         while (reader.Read())
         {
-            entries.Add(new AuditEntry(
+            yield return new AuditEntry(
                 reader.GetInt64(0), ColumnFormat.ParseTimestamp(reader.GetString(1)), reader.GetString(2),
                 reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
-                reader.GetString(7), reader.GetString(8), reader.GetString(9)));
+                reader.GetString(7), reader.GetString(8), reader.GetString(9));
         }
-        return entries;
     }
 }

@@ -3,75 +3,86 @@ using Microsoft.Data.Sqlite;
 namespace Reconciler.Store.Sqlite;
 
 /// <summary>
-/// The store's tables, versioned by <c>PRAGMA user_version</c>. Each migration moves the schema up by one version;
-/// they run in order, in one transaction. Append new migrations, never edit shipped ones. The SQL is plain tables
-/// and indexes so the PostgreSQL store can follow it; JSON is kept as text.
+/// The store's tables, versioned by <c>PRAGMA user_version</c>. A new file gets the current schema; an older file is
+/// brought up by its migrations, in order, in one transaction. Append migrations, never edit shipped ones. The SQL
+/// is plain tables and indexes so the PostgreSQL store can follow it.
 /// </summary>
 internal static class SqliteSchema
 {
     /// <summary>Marks the file as a reconciler store (PRAGMA application_id, "RCNL").</summary>
     public const int ApplicationId = 0x52434E4C;
 
-    public static int CurrentVersion => Migrations.Length;
+    public const int CurrentVersion = 3;
 
-    private static readonly string[] Migrations =
-    [
-        // v1: imported snapshots, the registry, the audit log, resource statuses.
-        """
+    /// <summary>
+    /// v3. One row per user and source in <c>users</c>: what the directory says (<c>imported</c>, an encoded
+    /// <see cref="Contract.ImportedRow"/>, NULL once the directory no longer has the user) and what the registry holds
+    /// (<c>state</c> and the provisioning columns, NULL until the user is provisioned). Keeping both in one row
+    /// means importing and provisioning a user is one B-tree write, and planning a source is one scan in id order.
+    /// </summary>
+    private const string Current = """
+        CREATE TABLE store_meta (
+            key   TEXT    NOT NULL PRIMARY KEY,
+            value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO store_meta (key, value) VALUES ('registry_seq', 0);
         CREATE TABLE sources (
-            name         TEXT    NOT NULL PRIMARY KEY,
-            cursor       TEXT,
-            complete     INTEGER NOT NULL,
-            failed       INTEGER NOT NULL,
-            problems     TEXT    NOT NULL,  -- JSON array of strings
-            read_at      TEXT    NOT NULL,  -- ISO-8601 UTC
-            duration_ms  INTEGER NOT NULL,
-            users_seen   INTEGER NOT NULL,
-            groups_seen  INTEGER NOT NULL,
-            content_hash TEXT    NOT NULL   -- SHA-256 of users, cursor, completeness and problems
-        );
-        CREATE TABLE imported_users (
-            source              TEXT    NOT NULL,
-            external_id         TEXT    NOT NULL,
-            position            INTEGER NOT NULL,  -- order in the snapshot
-            user_name           TEXT    NOT NULL,
-            email               TEXT    NOT NULL,
-            display_name        TEXT    NOT NULL,
-            given_name          TEXT    NOT NULL,
-            surname             TEXT    NOT NULL,
-            department          TEXT    NOT NULL,
-            title               TEXT    NOT NULL,
-            groups              TEXT    NOT NULL,  -- JSON array of strings
-            organizational_unit TEXT    NOT NULL,
-            enabled             INTEGER NOT NULL,
-            attributes          TEXT,              -- JSON object, NULL when the directory gave none
-            PRIMARY KEY (source, external_id)
+            id             INTEGER PRIMARY KEY,
+            name           TEXT    NOT NULL UNIQUE,   -- namespace/name, or name in the default namespace
+            cursor         TEXT,
+            complete       INTEGER NOT NULL DEFAULT 0,
+            failed         INTEGER NOT NULL DEFAULT 0,
+            problems       TEXT    NOT NULL DEFAULT '[]',  -- JSON array of strings
+            read_at        TEXT,                      -- ISO-8601 UTC
+            duration_ms    INTEGER NOT NULL DEFAULT 0,
+            groups_seen    INTEGER NOT NULL DEFAULT 0,
+            full_read_at   TEXT,
+            snapshot_seq   INTEGER NOT NULL DEFAULT 0,
+            imported_users INTEGER NOT NULL DEFAULT 0,
+            active         INTEGER NOT NULL DEFAULT 0,
+            preserved      INTEGER NOT NULL DEFAULT 0,
+            disabled       INTEGER NOT NULL DEFAULT 0,
+            plan_memo      TEXT                       -- JSON, see PlanMemo
         );
         CREATE TABLE users (
-            source          TEXT    NOT NULL,
+            source_id       INTEGER NOT NULL REFERENCES sources (id),
             external_id     TEXT    NOT NULL,
-            user_name       TEXT    NOT NULL,
-            email           TEXT    NOT NULL,
-            display_name    TEXT    NOT NULL,
-            given_name      TEXT    NOT NULL,
-            surname         TEXT    NOT NULL,
-            department      TEXT    NOT NULL,
-            title           TEXT    NOT NULL,
-            state           TEXT    NOT NULL CHECK (state IN ('Active', 'Preserved', 'Disabled')),
-            mapping         TEXT    NOT NULL,
-            profile         TEXT    NOT NULL,
-            storage_region  TEXT    NOT NULL,
-            quota_bytes     INTEGER NOT NULL CHECK (quota_bytes >= 0),
+            imported        BLOB,               -- the directory's entry; NULL when the directory no longer has the user
+            imported_hash   INTEGER,            -- XxHash3 of imported
+            version         INTEGER NOT NULL DEFAULT 0,  -- registry row version; 0 until provisioned
+            state           TEXT CHECK (state IN ('Active', 'Preserved', 'Disabled')),  -- NULL: not provisioned
+            email           TEXT,
+            email_key       TEXT,               -- upper-cased email, unique among provisioned users
+            user_name       TEXT,
+            display_name    TEXT,
+            given_name      TEXT,
+            surname         TEXT,
+            department      TEXT,
+            title           TEXT,
+            mapping         TEXT,
+            profile         TEXT,
+            storage_region  TEXT,
+            quota_bytes     INTEGER CHECK (quota_bytes >= 0),
             quota_policy    TEXT,
-            login_mechanism TEXT    NOT NULL,
-            created_at      TEXT    NOT NULL,  -- ISO-8601 UTC
-            updated_at      TEXT    NOT NULL,
-            PRIMARY KEY (source, external_id)
-        );
-        CREATE INDEX users_by_email ON users (lower(email));
-        CREATE INDEX users_by_state ON users (state);
+            login_mechanism TEXT,
+            created_at      TEXT,               -- ISO-8601 UTC
+            updated_at      TEXT,
+            PRIMARY KEY (source_id, external_id),
+            CHECK (imported IS NOT NULL OR state IS NOT NULL)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX users_by_email ON users (email_key) WHERE email_key IS NOT NULL;
+        CREATE TABLE pending (
+            source_id     INTEGER NOT NULL REFERENCES sources (id),
+            external_id   TEXT    NOT NULL,
+            kind          TEXT    NOT NULL CHECK (kind IN ('Conflict', 'HeldBack', 'Written')),
+            mapping       TEXT    NOT NULL DEFAULT '',
+            owner_source  TEXT    NOT NULL DEFAULT '',
+            owner_mapping TEXT    NOT NULL DEFAULT '',
+            message       TEXT    NOT NULL DEFAULT '',
+            PRIMARY KEY (source_id, external_id, kind)
+        ) WITHOUT ROWID;
         CREATE TABLE audit (
-            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            id          INTEGER PRIMARY KEY,
             at          TEXT NOT NULL,  -- ISO-8601 UTC
             action      TEXT NOT NULL,  -- create, update, preserve, disable, restore
             source      TEXT NOT NULL,
@@ -83,20 +94,17 @@ internal static class SqliteSchema
             details     TEXT NOT NULL   -- JSON array of {field, from, to}
         );
         CREATE TABLE statuses (
-            kind        TEXT NOT NULL,
-            name        TEXT NOT NULL,
-            status_json TEXT NOT NULL,
-            summary     TEXT NOT NULL,
-            updated_at  TEXT NOT NULL,  -- ISO-8601 UTC
-            PRIMARY KEY (kind, name)
-        );
-        """,
-        // v2: the spec a status was recorded for, so a folder's resources get a generation that moves when they change.
-        """
-        ALTER TABLE statuses ADD COLUMN spec_hash TEXT NOT NULL DEFAULT '';
-        ALTER TABLE statuses ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
-        """,
-    ];
+            kind        TEXT    NOT NULL,
+            namespace   TEXT    NOT NULL,
+            name        TEXT    NOT NULL,
+            status_json TEXT    NOT NULL,
+            summary     TEXT    NOT NULL,
+            updated_at  TEXT    NOT NULL,  -- ISO-8601 UTC
+            spec_hash   TEXT    NOT NULL DEFAULT '',
+            generation  INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (kind, namespace, name)
+        ) WITHOUT ROWID;
+        """;
 
     /// <summary>What an existing file says about itself, read without changing it.</summary>
     public sealed record Header(int ApplicationId, int Version, long Objects);
@@ -129,24 +137,34 @@ internal static class SqliteSchema
     /// <returns>The version the file had before.</returns>
     public static int Migrate(SqliteConnection connection, string path)
     {
-        using var wal = connection.CreateCommand();
-        wal.CommandText = "PRAGMA journal_mode = WAL;";
-        wal.ExecuteNonQuery();
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
 
         using var transaction = connection.BeginTransaction(deferred: false);
         var header = ReadHeader(connection);
         if (Refusal(header, path) is { } refusal) throw refusal;
         if (header.Version == CurrentVersion) return header.Version;
-        for (var version = header.Version; version < CurrentVersion; version++)
+        if (header.Version == 0)
         {
-            using var step = connection.CreateCommand();
-            step.CommandText = Migrations[version];
-            step.ExecuteNonQuery();
+            Execute(connection, Current);
         }
-        using var stamp = connection.CreateCommand();
-        stamp.CommandText = $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {CurrentVersion};";
-        stamp.ExecuteNonQuery();
+        else
+        {
+            if (header.Version == 1) Execute(connection, SqliteMigrations.V1ToV2);
+            SqliteMigrations.V2ToV3(connection, Current);
+        }
+        Execute(connection, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {CurrentVersion};");
         transaction.Commit();
         return header.Version;
+    }
+
+    public static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 }

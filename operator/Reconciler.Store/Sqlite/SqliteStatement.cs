@@ -29,6 +29,9 @@ internal sealed class SqliteStatement : IDisposable
         return index > 0 ? index : throw new ArgumentException($"the statement has no parameter {name}", nameof(name));
     }
 
+    /// <summary>The 1-based index of a named parameter, or 0 when the statement does not use it.</summary>
+    public int IndexOf(string name) => raw.sqlite3_bind_parameter_index(statement, name);
+
     /// <summary>
     /// Checks that the statement's parameters are exactly <paramref name="names"/>, in this order, so callers can
     /// bind by position (parameter N is names[N-1]) and an edit to the SQL that moves one fails at once.
@@ -62,6 +65,13 @@ internal sealed class SqliteStatement : IDisposable
     public void Bind(int parameter, long value) => Check(raw.sqlite3_bind_int64(statement, parameter, value));
 
     public void Bind(int parameter, bool value) => Bind(parameter, value ? 1L : 0L);
+
+    public void BindBlob(int parameter, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(statement, parameter, value));
+
+    public void BindNull(int parameter) => Check(raw.sqlite3_bind_null(statement, parameter));
+
+    /// <summary>Makes a statement that was stepped part of the way ready to run again (its bindings stay).</summary>
+    public void Reset() => raw.sqlite3_reset(statement);
 
     /// <summary>Runs a statement that returns no rows.</summary>
     /// <returns>How many rows it inserted, updated or deleted.</returns>

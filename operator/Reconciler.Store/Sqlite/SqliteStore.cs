@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Reconciler.Core.Directory;
 using Reconciler.Core.Planning;
@@ -13,7 +14,7 @@ namespace Reconciler.Store.Sqlite;
 /// </summary>
 public sealed class SqliteStore : IReconcilerStore
 {
-    private const string ConnectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+    private const string ConnectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -16384; PRAGMA foreign_keys = OFF;";
 
     private readonly string connectionString;
     private bool disposed;
@@ -47,32 +48,72 @@ public sealed class SqliteStore : IReconcilerStore
         }
     }
 
-    public Task<IReadOnlyList<ProvisionedUser>> LoadRegistryAsync(CancellationToken cancellationToken) =>
-        Run(writes: false, c => RegistryTable.Load(c, null, ordered: false, cancellationToken), cancellationToken);
+    public string Location => Path;
+
+    public Task<IStoreSession> OpenReadAsync(CancellationToken cancellationToken) =>
+        Run<IStoreSession>(writes: false, () => SqliteSession.Open(this), cancellationToken);
+
+    public Task<IStoreWriteSession> OpenWriteAsync(CancellationToken cancellationToken) =>
+        Run<IStoreWriteSession>(writes: true, () => SqliteWriteSession.Open(this), cancellationToken);
 
     public Task<IReadOnlyDictionary<UserState, int>> CountUsersAsync(CancellationToken cancellationToken) =>
-        Run(writes: false, RegistryTable.CountByState, cancellationToken);
+        Run<IReadOnlyDictionary<UserState, int>>(writes: false, () =>
+        {
+            using var connection = OpenConnection();
+            using var select = connection.CreateCommand();
+            select.CommandText = "SELECT coalesce(sum(active), 0), coalesce(sum(preserved), 0), coalesce(sum(disabled), 0) FROM sources";
+            using var reader = select.ExecuteReader();
+            reader.Read();
+            return new StateCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2)).ToDictionary();
+        }, cancellationToken);
 
-    public Task<IReadOnlyList<ProvisionedUser>> ListUsersAsync(UserState? state, CancellationToken cancellationToken) =>
-        Run(writes: false, c => RegistryTable.Load(c, state, ordered: true, cancellationToken), cancellationToken);
+    public async IAsyncEnumerable<ProvisionedUser> ListUsersAsync(UserQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var session = (SqliteSession)await OpenReadAsync(cancellationToken);
+        var count = 0;
+        foreach (var user in Translate(() => session.List(query)))
+        {
+            if (++count % 4096 == 0) cancellationToken.ThrowIfCancellationRequested();
+            yield return user;
+        }
+    }
 
-    public Task<DirectorySnapshot?> LoadSnapshotAsync(string source, CancellationToken cancellationToken) =>
-        Run(writes: false, c => SnapshotTable.Load(c, source, cancellationToken), cancellationToken);
+    public async IAsyncEnumerable<AuditEntry> ReadAuditAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var connection = Translate(OpenConnection);
+        var count = 0;
+        foreach (var entry in Translate(() => AuditLog.Read(connection, query)))
+        {
+            if (++count % 4096 == 0) cancellationToken.ThrowIfCancellationRequested();
+            yield return entry;
+        }
+        await Task.CompletedTask;
+    }
 
-    public Task<bool> SaveSnapshotAsync(DirectorySnapshot snapshot, CancellationToken cancellationToken) =>
-        Run(writes: true, c => SnapshotTable.Save(c, snapshot, cancellationToken), cancellationToken);
+    public Task<IReadOnlyList<StoredStatus>> LoadStatusesAsync(CancellationToken cancellationToken) =>
+        Run(writes: false, () =>
+        {
+            using var connection = OpenConnection();
+            return StatusTable.Load(connection);
+        }, cancellationToken);
 
-    public Task<ApplyResult> ApplyAsync(Plan plan, ApplyContext context, CancellationToken cancellationToken) =>
-        Run(writes: true, c => RegistryWriter.Apply(c, plan, context, cancellationToken), cancellationToken);
+    public Task SaveStatusesAsync(IReadOnlyList<StoredStatus> statuses, CancellationToken cancellationToken) =>
+        Run(writes: true, () =>
+        {
+            using var connection = OpenConnection();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var written = StatusTable.Save(connection, statuses);
+            transaction.Commit();
+            return written;
+        }, cancellationToken);
 
-    public Task SaveStatusAsync(IReadOnlyList<StoredStatus> statuses, CancellationToken cancellationToken) =>
-        Run(writes: true, c => StatusTable.Save(c, statuses, cancellationToken), cancellationToken);
-
-    public Task<IReadOnlyList<StoredStatus>> LoadStatusAsync(CancellationToken cancellationToken) =>
-        Run(writes: false, StatusTable.Load, cancellationToken);
-
-    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(int limit, CancellationToken cancellationToken) =>
-        Run(writes: false, c => AuditLog.Read(c, limit), cancellationToken);
+    public Task DeleteStatusAsync(StatusKey key, CancellationToken cancellationToken) =>
+        Run(writes: true, () =>
+        {
+            using var connection = OpenConnection();
+            return StatusTable.Delete(connection, key);
+        }, cancellationToken);
 
     /// <summary>Closes the pooled connections, so the file is released.</summary>
     public ValueTask DisposeAsync()
@@ -103,7 +144,14 @@ public sealed class SqliteStore : IReconcilerStore
         if (File.Exists(fullPath)) Inspect(fullPath, readOnly);
 
         var store = new SqliteStore(fullPath, readOnly);
-        if (!readOnly) store.Execute(writes: true, c => SqliteSchema.Migrate(c, fullPath), CancellationToken.None);
+        if (!readOnly)
+        {
+            store.Translate(() =>
+            {
+                using var connection = store.OpenConnection();
+                return SqliteSchema.Migrate(connection, fullPath);
+            });
+        }
         return store;
     }
 
@@ -149,11 +197,14 @@ public sealed class SqliteStore : IReconcilerStore
         }
     }
 
-    private Task<T> Run<T>(bool writes, Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    private Task<T> Run<T>(bool writes, Func<T> work, CancellationToken cancellationToken)
     {
         try
         {
-            return Task.FromResult(Execute(writes, work, cancellationToken));
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (writes && ReadOnly) throw StoreErrors.OpenedReadOnly(Path);
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(Translate(work));
         }
         catch (Exception e)
         {
@@ -161,15 +212,12 @@ public sealed class SqliteStore : IReconcilerStore
         }
     }
 
-    private T Execute<T>(bool writes, Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    /// <summary>Runs store work, turning SQLite's errors into <see cref="StoreException"/>s that name the file.</summary>
+    internal T Translate<T>(Func<T> work)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (writes && ReadOnly) throw StoreErrors.OpenedReadOnly(Path);
-        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            using var connection = OpenConnection();
-            return work(connection);
+            return work();
         }
         catch (SqliteException e)
         {
@@ -177,7 +225,15 @@ public sealed class SqliteStore : IReconcilerStore
         }
     }
 
-    private SqliteConnection OpenConnection()
+    /// <summary>Streams store reads, translating errors as they surface.</summary>
+    private IEnumerable<T> Translate<T>(Func<IEnumerable<T>> work)
+    {
+        using var items = Translate(() => work().GetEnumerator());
+        while (Translate(items.MoveNext)) yield return items.Current;
+    }
+
+    /// <summary>A new pooled connection with the store's pragmas set.</summary>
+    internal SqliteConnection OpenConnection()
     {
         var connection = new SqliteConnection(connectionString);
         try

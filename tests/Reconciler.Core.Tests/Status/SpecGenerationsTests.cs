@@ -6,23 +6,24 @@ namespace Reconciler.Core.Tests.Status;
 
 public sealed class SpecGenerationsTests
 {
-    private static long GenerationOf(DesiredState desired, string mapping) => desired.Mappings.Single(m => m.Name == mapping).Metadata.Generation;
+    private static ProvisioningMapping Mapping(DesiredState desired, string name) => desired.Mappings.Single(m => m.Name == name);
 
     [Fact]
     public void Assign_StartsAtOne_StaysWhileTheSpecIsTheSame_AndMovesWhenItChanges()
     {
         var world = new World().Source("hr").Mapping("eng", "hr", 1, region: "us-east");
-        var (first, recorded) = SpecGenerations.Assign(world.Desired, (_, _) => null);
-        Assert.Equal(1, GenerationOf(first, "eng"));
+        var first = SpecGenerations.Assign(world.Desired, _ => null);
+        Assert.Equal(1, Mapping(first, "eng").Metadata.Generation);
+        var recorded = first.All.ToDictionary(r => r.Key, SpecGenerations.Of);
 
-        var (same, _) = SpecGenerations.Assign(world.Desired, (kind, name) => recorded[(kind, name)]);
-        Assert.Equal(1, GenerationOf(same, "eng"));
+        var same = SpecGenerations.Assign(world.Desired, key => recorded[key]);
+        Assert.Equal(1, Mapping(same, "eng").Metadata.Generation);
 
         world.Mappings[0] = world.Mappings[0] with { Spec = world.Mappings[0].Spec with { StorageRegion = "eu-west" } };
-        var (changed, next) = SpecGenerations.Assign(world.Desired, (kind, name) => recorded[(kind, name)]);
-        Assert.Equal(2, GenerationOf(changed, "eng"));
+        var changed = SpecGenerations.Assign(world.Desired, key => recorded[key]);
+        Assert.Equal(2, Mapping(changed, "eng").Metadata.Generation);
         Assert.Equal(1, changed.Sources[0].Metadata.Generation);
-        Assert.NotEqual(recorded[(ProvisioningMapping.KindName, "eng")].SpecHash, next[(ProvisioningMapping.KindName, "eng")].SpecHash);
+        Assert.NotEqual(recorded[Mapping(first, "eng").Key].SpecHash, SpecGenerations.Of(Mapping(changed, "eng")).SpecHash);
     }
 
     [Fact]
@@ -31,8 +32,8 @@ public sealed class SpecGenerationsTests
         var world = new World().Source("hr").Mapping("eng", "hr", 1);
         world.Mappings[0] = world.Mappings[0] with { Metadata = world.Mappings[0].Metadata with { Generation = 7 } };
 
-        var (desired, _) = SpecGenerations.Assign(world.Desired with { GenerationsAssigned = true }, (_, _) => new SpecGeneration("old", 3));
+        var desired = SpecGenerations.Assign(world.Desired with { GenerationsAssigned = true }, _ => new SpecGeneration("old", 3));
 
-        Assert.Equal(7, GenerationOf(desired, "eng"));
+        Assert.Equal(7, Mapping(desired, "eng").Metadata.Generation);
     }
 }

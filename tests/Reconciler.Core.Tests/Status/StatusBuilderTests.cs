@@ -8,75 +8,92 @@ namespace Reconciler.Core.Tests.Status;
 
 public sealed class StatusBuilderTests
 {
-    private static IReadOnlyList<ResourceReport> Build(World world, Func<string, string, IReadOnlyList<Condition>?>? previous = null, DateTimeOffset? now = null)
-    {
-        var plan = world.Plan();
-        return StatusBuilder.Build(world.Desired, world.Snapshots, plan, RegistryOverlay.Apply(world.Registry, plan),
-            now ?? T0, previous ?? ((_, _) => null));
-    }
+    private static readonly World Hr = new World().Source("hr").Policy("std", "50Gi").Mapping("eng", "hr", 1, policy: "std");
 
-    private static Condition Ready(IReadOnlyList<ResourceReport> reports, string name) =>
-        Condition(reports, name, Reconciler.Core.Resources.Condition.Ready);
+    private static DirectorySource Source => Hr.Sources[0];
 
-    private static Condition Condition(IReadOnlyList<ResourceReport> reports, string name, string type) =>
-        reports.Single(r => r.Name == name).Status.Conditions.Single(c => c.Type == type);
+    private static Condition Condition(ResourceReport report, string type) => report.Status.Conditions.Single(c => c.Type == type);
 
-    [Fact]
-    public void Build_ReadySourceAndMappingsDescribeState()
-    {
-        var world = new World().Source("hr").Policy("std", "50Gi")
-            .Mapping("eng", "hr", 1, new UserFilter { Groups = ["eng"] }, policy: "std").Mapping("rest", "hr", 2)
-            .Import("hr", User("ann", groups: ["eng"]), User("bob"), User("cy", enabled: false));
-
-        var reports = Build(world);
-
-        Assert.Equal((ConditionStatus.True, "Synced", "3 users read; 2 active, 0 preserved, 0 disabled"),
-            (Ready(reports, "hr").Status, Ready(reports, "hr").Reason, Ready(reports, "hr").Message));
-        var eng = (ProvisioningMappingStatus)reports.Single(r => r.Name == "eng").Status;
-        Assert.Equal((1, 1, 0), (eng.MatchedUsers, eng.ProvisionedUsers, eng.Conflicts));
-        var std = (StorageQuotaPolicyStatus)reports.Single(r => r.Name == "std").Status;
-        Assert.Equal((1, 50L << 30), (std.UsersBound, std.BytesAllocated));
-    }
+    private static ResourceReport Report(SourcePhase phase, ErrorClass? error = null, IReadOnlyList<Condition>? previous = null, DateTimeOffset? now = null) =>
+        StatusBuilder.Source(Source, new SourceFacts
+        {
+            Phase = phase, Error = error, Detail = $"detail of {phase}", UsersSeen = 3, Users = new StateCounts(2, 1, 0), Complete = phase == SourcePhase.Synced,
+            ReadAt = T0, Duration = TimeSpan.FromMilliseconds(1500), RetryIn = TimeSpan.FromSeconds(8),
+        }, now ?? T0, previous);
 
     [Fact]
-    public void Build_FailedReadMakesSourceAndItsMappingsNotReady()
+    public void Source_SyncedDescribesWhatItHolds()
     {
-        var world = new World().Source("hr").Mapping("eng", "hr", 1).ImportFailed("hr");
+        var report = Report(SourcePhase.Synced);
 
-        var reports = Build(world);
-
-        Assert.Equal((ConditionStatus.False, "ReadFailed"), (Ready(reports, "hr").Status, Ready(reports, "hr").Reason));
-        Assert.Equal(("SourceNotReady", "source hr: ReadFailed"), (Ready(reports, "eng").Reason, Ready(reports, "eng").Message));
+        var ready = Condition(report, Reconciler.Core.Resources.Condition.Ready);
+        Assert.Equal((ConditionStatus.True, "Synced", "3 users read; 2 active, 1 preserved, 0 disabled"), (ready.Status, ready.Reason, ready.Message));
+        Assert.Equal(ConditionStatus.False, Condition(report, Reconciler.Core.Resources.Condition.Stalled).Status);
+        Assert.Equal(ConditionStatus.False, Condition(report, Reconciler.Core.Resources.Condition.Reconciling).Status);
+        Assert.Equal("3 users read; 2 active, 1 preserved, 0 disabled; every 1h", report.Summary);
+        Assert.Equal("1.5s", ((DirectorySourceStatus)report.Status).LastSyncDuration);
     }
 
-    [Fact]
-    public void Build_DeletionGuardAndIncompleteImportAreNamed()
+    [Theory]
+    [InlineData(ErrorClass.Transient, "ReadFailed", false, true)]
+    [InlineData(ErrorClass.Waiting, "Waiting", false, true)]
+    [InlineData(ErrorClass.Stalling, "ReadFailed", true, false)]
+    public void Source_AFailedReadIsRetriedOrStalledByItsErrorClass(ErrorClass error, string reason, bool stalled, bool reconciling)
     {
-        var world = new World().Source("hr", new DeletionGuard { MaxDeleteCount = 0, MaxDeletePercent = null }).Mapping("all", "hr", 1)
-            .Import("hr", User("ann"), User("bob"));
-        world.Apply(world.Plan()).Import("hr", User("ann"));
-        var guarded = Build(world);
-        Assert.Equal("DeletionGuard", Ready(guarded, "hr").Reason);
-        Assert.Equal(ConditionStatus.True, Condition(guarded, "hr", Reconciler.Core.Resources.Condition.Stalled).Status);
+        var report = Report(SourcePhase.ReadFailed, error);
 
-        world.ImportIncomplete("hr", User("ann"));
-        var incomplete = Build(world);
-        Assert.Equal("ImportIncomplete", Ready(incomplete, "hr").Reason);
-        Assert.Equal(ConditionStatus.False, Condition(incomplete, "hr", Reconciler.Core.Resources.Condition.Stalled).Status);
+        Assert.Equal((ConditionStatus.False, reason), (Condition(report, "Ready").Status, Condition(report, "Ready").Reason));
+        Assert.Equal(stalled ? ConditionStatus.True : ConditionStatus.False, Condition(report, "Stalled").Status);
+        Assert.Equal(reconciling ? ConditionStatus.True : ConditionStatus.False, Condition(report, "Reconciling").Status);
+        if (reconciling) Assert.Equal(("ProgressingWithRetry", "retrying in 8s"), (Condition(report, "Reconciling").Reason, Condition(report, "Reconciling").Message));
+    }
+
+    [Theory]
+    [InlineData(SourcePhase.DeletionGuard, true)]
+    [InlineData(SourcePhase.Held, true)]
+    [InlineData(SourcePhase.InvalidSpec, true)]
+    [InlineData(SourcePhase.ImportIncomplete, false)]
+    [InlineData(SourcePhase.Suspended, false)]
+    public void Source_StalledOnlyWhenAPersonMustAct(SourcePhase phase, bool stalled)
+    {
+        var report = Report(phase);
+
+        Assert.Equal(ConditionStatus.False, Condition(report, "Ready").Status);
+        Assert.Equal(stalled ? ConditionStatus.True : ConditionStatus.False, Condition(report, "Stalled").Status);
     }
 
     [Fact]
-    public void Build_KeepsLastTransitionTimeWhileTheStatusStaysTheSame()
+    public void Mapping_IsNotReadyWhileItsSourceIsNot_AndCountsConflicts()
     {
-        var world = new World().Source("hr").Mapping("all", "hr", 1).Import("hr", User("ann"));
-        var first = Build(world);
+        var mapping = Hr.Mappings[0];
+
+        var ready = StatusBuilder.Mapping(mapping, new MappingFacts(5, 4, 1, true, "Synced"), T0, null);
+        var notReady = StatusBuilder.Mapping(mapping, new MappingFacts(5, 4, 0, false, "ReadFailed"), T0, null);
+
+        var status = (ProvisioningMappingStatus)ready.Status;
+        Assert.Equal((5, 4, 1), (status.MatchedUsers, status.ProvisionedUsers, status.Conflicts));
+        Assert.Equal(ConditionStatus.True, Condition(ready, "EmailConflicts").Status);
+        Assert.Equal(("SourceNotReady", "source hr: ReadFailed"), (Condition(notReady, "Ready").Reason, Condition(notReady, "Ready").Message));
+    }
+
+    [Fact]
+    public void Policy_AllocatesEachBoundUsersQuota()
+    {
+        var report = StatusBuilder.Policy(Hr.Policies[0], new PolicyFacts(3, 3 * (50L << 30)), T0, null);
+
+        Assert.Equal("3 users bound, 150Gi allocated", report.Summary);
+    }
+
+    [Fact]
+    public void Conditions_KeepTheirLastTransitionTimeWhileTheirStatusStaysTheSame()
+    {
+        var first = Report(SourcePhase.Synced);
         var later = T0.AddHours(3);
 
-        var again = Build(world, (kind, name) => first.Single(r => r.Kind == kind && r.Name == name).Status.Conditions, later);
-        Assert.Equal(T0, Ready(again, "hr").LastTransitionTime);
+        var again = Report(SourcePhase.Synced, previous: first.Status.Conditions, now: later);
+        Assert.Equal(T0, Condition(again, "Ready").LastTransitionTime);
 
-        world.ImportFailed("hr");
-        var failed = Build(world, (kind, name) => first.Single(r => r.Kind == kind && r.Name == name).Status.Conditions, later);
-        Assert.Equal(later, Ready(failed, "hr").LastTransitionTime);
+        var failed = Report(SourcePhase.ReadFailed, ErrorClass.Transient, previous: first.Status.Conditions, now: later);
+        Assert.Equal(later, Condition(failed, "Ready").LastTransitionTime);
     }
 }

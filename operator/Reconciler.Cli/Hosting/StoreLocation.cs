@@ -1,7 +1,7 @@
 using Reconciler.Store.Contract;
 using Reconciler.Store.Sqlite;
 
-namespace Reconciler.Cli.Engine;
+namespace Reconciler.Cli.Hosting;
 
 /// <summary>Turns --store into a store: a SQLite path (the embedded default) or, later, postgres://.</summary>
 public static class StoreLocation

@@ -1,0 +1,284 @@
+using Microsoft.Extensions.Logging;
+using Reconciler.Core.Planning;
+using Reconciler.Core.Registry;
+using Reconciler.Core.Resources;
+using Reconciler.Core.Status;
+using Reconciler.Store.Contract;
+
+namespace Reconciler.Engine.Reconciling;
+
+/// <param name="DryRun">Plan only (`plan`, `explain`, a held source): nothing is written.</param>
+/// <param name="AllowDeletions">Acknowledges removals beyond deletion guards (`apply --allow-deletions`).</param>
+/// <param name="RetryIn">For failed reads: when the caller will try again, for the status to say.</param>
+public sealed record ReconcileOptions(bool DryRun = false, bool AllowDeletions = false, Func<SourceRead, TimeSpan?>? RetryIn = null)
+{
+    /// <summary>Receives every change as it is decided (a preview for the CLI, a capture for `explain`).</summary>
+    public IPlanSink? Observer { get; init; }
+
+    /// <summary>
+    /// Set when the sources must not be applied because an invalid resource they depend on is held: they are planned
+    /// as a dry run, and their statuses say so and what the plan would do.
+    /// </summary>
+    public string? HeldBecause { get; init; }
+
+    /// <summary>Plans every user of every source, whatever the memos say (`explain` must see every user).</summary>
+    public bool Whole { get; init; }
+
+    /// <summary>Wraps each source's users on their way to the planner (`explain` looks for its user there).</summary>
+    public Func<SourceInput, SourceInput>? Inspect { get; init; }
+}
+
+/// <summary>What one reconcile of one or more sources did.</summary>
+public sealed record ReconcileOutcome
+{
+    public required PlanOutcome Plan { get; init; }
+
+    /// <summary>How much of each source was planned, by qualified source name.</summary>
+    public required IReadOnlyDictionary<string, PlanScope> Scopes { get; init; }
+
+    /// <summary>Registry rows written (0 for a dry run).</summary>
+    public int Written { get; init; }
+
+    public bool Committed { get; init; }
+
+    /// <summary>Users per state over the whole registry after this reconcile.</summary>
+    public StateCounts Users { get; init; } = StateCounts.Zero;
+
+    /// <summary>Sources with a conflict pending, other than the ones reconciled: an email this reconcile released may settle them.</summary>
+    public IReadOnlyList<string> SourcesWithConflicts { get; init; } = [];
+}
+
+/// <summary>
+/// One reconcile, impure → pure → impure: given what the reads found, it opens the reconcile's one transaction,
+/// plans from the store's view and the reads' changes, and writes the snapshot's changed rows, the cursors, the
+/// registry changes with their audit entries, the plan memos and the statuses together. When another writer moved a
+/// source's snapshot in between, it throws <see cref="SnapshotMovedException"/>: the caller reads again.
+/// </summary>
+public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> logger)
+{
+    private const int Attempts = 3;
+
+    public async Task<ReconcileOutcome> RunAsync(
+        IReconcilerStore? store, DesiredState desired, IReadOnlyList<SourceRead> reads, ReconcileOptions options,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AttemptAsync(store, desired, reads, options, cancellationToken);
+            }
+            catch (StoreConflictException e) when (attempt < Attempts && e is not SnapshotMovedException)
+            {
+                logger.LogInformation("another writer changed the registry meanwhile ({Reason}); planning again", e.Message);
+            }
+        }
+    }
+
+    private async Task<ReconcileOutcome> AttemptAsync(
+        IReconcilerStore? store, DesiredState desired, IReadOnlyList<SourceRead> reads, ReconcileOptions options,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var dryRun = options.DryRun || options.HeldBecause is not null;
+        await using var session = store is null ? new EmptySession()
+            : dryRun ? await store.OpenReadAsync(cancellationToken) : await store.OpenWriteAsync(cancellationToken);
+        var writer = dryRun ? null : session as IStoreWriteSession;
+        var byName = reads.ToDictionary(r => r.Name, StringComparer.Ordinal);
+
+        var inputs = new List<SourceInput>();
+        var scopes = new Dictionary<string, PlanScope>(StringComparer.Ordinal);
+        var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        var pendingBefore = session.Pending();
+        foreach (var read in reads)
+        {
+            var stored = session.Source(read.Name);
+            if (!read.Skipped && !read.IsFailed && (stored?.SnapshotSeq ?? 0) != (read.Stored?.SnapshotSeq ?? 0))
+            {
+                throw new SnapshotMovedException(read.Name);
+            }
+            var fingerprint = PlanFingerprint.Of(desired, read.Source);
+            fingerprints[read.Name] = fingerprint;
+            var pending = pendingBefore.Where(p => p.Source == read.Name).ToList();
+            var scope = PlanInputs.Scope(read, stored, fingerprint, session, pending, options.AllowDeletions, now);
+            if (options.Whole && scope != PlanScope.None) scope = PlanScope.Whole;
+            scopes[read.Name] = scope;
+            var input = PlanInputs.Input(read, stored, scope, session, pending);
+            inputs.Add(options.Inspect?.Invoke(input) ?? input);
+        }
+
+        var counting = new StateDeltas(options.Observer);
+        IPlanSink sink = writer is null ? counting : new StoreSink(writer, byName, new ApplyContext(desired.Revision, now), counting, cancellationToken);
+        var outcome = ProvisioningPlanner.Plan(desired, inputs, session.EmailOwners, sink, new PlanOptions(now, options.AllowDeletions));
+        outcome = outcome with { Problems = [.. outcome.Problems, .. Orphans(desired, session)] };
+        if (writer is null)
+        {
+            if (options.HeldBecause is not null && store is not null)
+            {
+                var held = new StatusReport(desired, session, reads, outcome, counting, options, now).Statuses(await store.LoadStatusesAsync(cancellationToken));
+                await store.SaveStatusesAsync(held, cancellationToken);
+            }
+            return new ReconcileOutcome { Plan = outcome, Scopes = scopes, Users = Totals(session, counting) };
+        }
+
+        foreach (var read in reads)
+        {
+            WriteSnapshot(writer, desired, read, scopes[read.Name], fingerprints[read.Name], outcome, session, now);
+        }
+        var statuses = new StatusReport(desired, session, reads, outcome, counting, options, now).Statuses(await store!.LoadStatusesAsync(cancellationToken));
+        writer.SaveStatuses(statuses);
+        await writer.CommitAsync(cancellationToken);
+
+        var reconciled = reads.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var waiting = pendingBefore.Where(p => p.Kind == PendingKind.Conflict && !reconciled.Contains(p.Source))
+            .Select(p => p.Source).Distinct().ToList();
+        return new ReconcileOutcome
+        {
+            Plan = outcome,
+            Scopes = scopes,
+            Written = counting.Changes,
+            Committed = true,
+            Users = Totals(session, counting),
+            SourcesWithConflicts = counting.Changes > 0 ? waiting : [],
+        };
+    }
+
+    /// <summary>Stores what the read found and what the plan decided for one source, when anything differs from what is stored.</summary>
+    private static void WriteSnapshot(IStoreWriteSession writer, DesiredState desired, SourceRead read, PlanScope scope, string fingerprint, PlanOutcome outcome,
+        IStoreSession session, DateTimeOffset now)
+    {
+        var stored = session.Source(read.Name);
+        if (read.IsFailed)
+        {
+            var failed = (stored ?? new SourceRecord { Name = read.Name }) with { Failed = true, Problems = read.Problems };
+            if (stored is null || !stored.Failed || !stored.Problems.SequenceEqual(read.Problems)) writer.SaveSource(failed, snapshotChanged: false);
+            return;
+        }
+        if (scope == PlanScope.None) return;
+        foreach (var entry in read.Changes.InOrder)
+        {
+            if (!entry.Written) writer.PutImported(read.Name, entry.Row);
+        }
+        foreach (var id in read.Deleted) writer.RemoveImported(read.Name, id);
+
+        var mine = outcome.Conflicts.Where(c => c.Source == read.Name).ToList();
+        var held = outcome.Blocked.Where(b => b.Source == read.Name).ToList();
+        var pending = mine.Select(c => new PendingEntry(read.Name, c.ExternalId, PendingKind.Conflict, c.Mapping, c.OwnerSource, c.OwnerMapping, c.Reason))
+            .Concat(held.SelectMany(b => b.HeldBack.Select(h => new PendingEntry(read.Name, h.ExternalId, PendingKind.HeldBack, h.After.Mapping, Message: b.Message))))
+            .DistinctBy(p => (p.ExternalId, p.Kind))
+            .ToList();
+        if (scope != PlanScope.Unchanged) writer.ReplacePending(read.Name, pending);
+
+        var tallies = MappingsOf(desired, read.Source).ToDictionary(
+            m => m.Name,
+            m => outcome.Mappings.GetValueOrDefault(m.Key.QualifiedName) is { } t ? t with { Conflicts = 0 } : new MappingTally(0, 0, 0),
+            StringComparer.Ordinal);
+        var snapshotChanged = read.SnapshotChanged;
+        var registryWritten = outcome.Summary.Changes > 0;
+        var memo = new PlanMemo(
+            fingerprint,
+            (stored?.SnapshotSeq ?? 0) + (snapshotChanged ? 1 : 0),
+            session.RegistrySeq + (registryWritten ? 1 : 0),
+            read.Complete,
+            scope == PlanScope.Whole || stored?.Memo is null ? now : stored.Memo.WholePlanAt,
+            tallies, mine.Count, held.Sum(b => b.HeldBack.Count));
+        var record = new SourceRecord
+        {
+            Name = read.Name,
+            Cursor = read.Cursor,
+            Complete = read.Complete,
+            Failed = false,
+            Problems = read.Problems,
+            ReadAt = read.ReadAt,
+            Duration = read.Duration,
+            GroupsSeen = read.GroupsSeen,
+            FullReadAt = read.Mode == Connectors.ReadMode.Full ? read.ReadAt : stored?.FullReadAt,
+            ImportedUsers = read.ImportedUsers,
+            Memo = memo,
+        };
+        if (stored is null || snapshotChanged || !SameHeader(stored, record)) writer.SaveSource(record, snapshotChanged);
+        if (scope == PlanScope.Whole && stored is not null && stored.SnapshotSeq > 0) writer.RecountSource(read.Name);
+    }
+
+    /// <summary>Sources the store holds users of that the configuration no longer declares: their users are left as they are.</summary>
+    private static IEnumerable<PlanProblem> Orphans(DesiredState desired, IStoreSession session)
+    {
+        var declared = desired.Sources.Select(s => s.Key.QualifiedName).ToHashSet(StringComparer.Ordinal);
+        return session.Sources()
+            .Where(s => !declared.Contains(s.Name) && s.Users.Total > 0)
+            .Select(s => ProvisioningPlanner.Orphaned(s.Name, s.Users.Total));
+    }
+
+    /// <summary>The mappings of a source: those of its namespace whose sourceRef names it.</summary>
+    internal static IEnumerable<ProvisioningMapping> MappingsOf(DesiredState desired, DirectorySource source) =>
+        desired.Mappings.Where(m => m.Namespace == source.Namespace && m.Spec.SourceRef.Name == source.Name);
+
+    /// <summary>Whether the stored header already says what this one says (read times aside: a quiet read writes nothing).</summary>
+    private static bool SameHeader(SourceRecord stored, SourceRecord next) =>
+        stored.Cursor == next.Cursor && stored.Complete == next.Complete && stored.Failed == next.Failed
+        && stored.Problems.SequenceEqual(next.Problems) && stored.GroupsSeen == next.GroupsSeen
+        && stored.FullReadAt == next.FullReadAt && stored.ImportedUsers == next.ImportedUsers && SameMemo(stored.Memo, next.Memo);
+
+    private static bool SameMemo(PlanMemo? a, PlanMemo? b) =>
+        a is not null && b is not null && a.Fingerprint == b.Fingerprint && a.SnapshotSeq == b.SnapshotSeq
+        && a.Complete == b.Complete && a.WholePlanAt == b.WholePlanAt && a.Conflicts == b.Conflicts && a.HeldBack == b.HeldBack
+        && (a.Conflicts == 0 || a.RegistrySeq == b.RegistrySeq)
+        && a.Tallies.Count == b.Tallies.Count && a.Tallies.All(t => b.Tallies.TryGetValue(t.Key, out var o) && o == t.Value);
+
+    /// <summary>Users per state over the whole registry once this reconcile's changes are in.</summary>
+    private static StateCounts Totals(IStoreSession session, StateDeltas deltas)
+    {
+        var total = deltas.Total;
+        foreach (var record in session.Sources()) total = Add(total, record.Users);
+        return total;
+    }
+
+    private static StateCounts Add(StateCounts a, StateCounts b) => new(a.Active + b.Active, a.Preserved + b.Preserved, a.Disabled + b.Disabled);
+}
+
+/// <summary>Another writer stored a newer snapshot of a source between its read and this reconcile: read it again.</summary>
+public sealed class SnapshotMovedException(string source)
+    : StoreConflictException($"another writer stored a newer snapshot of source {source} meanwhile");
+
+/// <summary>Counts state changes per source as a plan's changes go by.</summary>
+internal sealed class StateDeltas(IPlanSink? next) : IPlanSink
+{
+    private readonly Dictionary<string, (int Active, int Preserved, int Disabled)> _bySource = new(StringComparer.Ordinal);
+
+    public int Changes { get; private set; }
+
+    public StateCounts Total
+    {
+        get
+        {
+            int a = 0, p = 0, d = 0;
+            foreach (var (active, preserved, disabled) in _bySource.Values)
+            {
+                a += active;
+                p += preserved;
+                d += disabled;
+            }
+            return new StateCounts(a, p, d);
+        }
+    }
+
+    public StateCounts Of(string source) =>
+        _bySource.TryGetValue(source, out var c) ? new StateCounts(c.Active, c.Preserved, c.Disabled) : StateCounts.Zero;
+
+    public void Add(PlanAction change)
+    {
+        var counts = _bySource.GetValueOrDefault(change.Source);
+        if (change.Before is { } before) counts = Move(counts, before.State, -1);
+        counts = Move(counts, change.After.State, +1);
+        _bySource[change.Source] = counts;
+        Changes++;
+        next?.Add(change);
+    }
+
+    private static (int, int, int) Move((int Active, int Preserved, int Disabled) c, UserState state, int by) => state switch
+    {
+        UserState.Active => (c.Active + by, c.Preserved, c.Disabled),
+        UserState.Preserved => (c.Active, c.Preserved + by, c.Disabled),
+        _ => (c.Active, c.Preserved, c.Disabled + by),
+    };
+}

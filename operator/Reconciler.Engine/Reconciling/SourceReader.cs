@@ -1,0 +1,238 @@
+using System.Runtime.InteropServices;
+using Reconciler.Connectors;
+using Reconciler.Connectors.Secrets;
+using Reconciler.Core.Directory;
+using Reconciler.Core.Resources;
+using Reconciler.Core.Status;
+using Reconciler.Core.Text;
+using Reconciler.Store.Contract;
+
+namespace Reconciler.Engine.Reconciling;
+
+/// <summary>
+/// Reads one source with its connector and compares what it yields with the stored snapshot, user by user, so that
+/// only new and changed users are kept and later written. Nothing is written here.
+/// </summary>
+public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, ISecretResolver secrets, TimeProvider clock)
+{
+    /// <summary>A full read is done at least this often, even for connectors that can read deltas.</summary>
+    public static readonly TimeSpan FullReadEvery = TimeSpan.FromHours(24);
+
+    private const int ProblemsKept = 100;
+
+    public async Task<SourceRead> ReadAsync(
+        DirectorySource source, string baseDirectory, IReconcilerStore? store, IProgress<ImportProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var name = source.Key.QualifiedName;
+        var started = clock.GetTimestamp();
+        var readAt = clock.GetUtcNow();
+        SourceRecord? stored = null;
+        IStoreSession? session = null;
+        try
+        {
+            if (store is not null)
+            {
+                session = await store.OpenReadAsync(cancellationToken);
+                stored = session.Source(name);
+            }
+            var connector = connectors.FirstOrDefault(c => c.Type == source.Spec.Type)
+                ?? throw new DirectoryReadException(ErrorClass.Stalling, $"type {source.Spec.Type} is not supported yet");
+            var fullDue = stored?.FullReadAt is not { } full || readAt - full >= FullReadEvery || stored.Failed;
+            var context = new ReadContext(baseDirectory, fullDue ? null : stored!.Cursor, secrets, clock, progress);
+            var comparison = new Comparison(session, name);
+            ReadEnd? end = null;
+            await foreach (var entry in connector.ReadAsync(source, context, cancellationToken))
+            {
+                if (end is not null) throw new DirectoryReadException(ErrorClass.Transient, $"source {name}: the connector yielded entries after the end of its read");
+                switch (entry)
+                {
+                    case UserEntry user: comparison.User(user.User); break;
+                    case DeletedEntry deleted: comparison.Deleted(deleted.Id); break;
+                    case ProblemEntry problem: comparison.Problem(problem.Message); break;
+                    case ReadEnd last: end = last; break;
+                }
+            }
+            if (end is null) throw new DirectoryReadException(ErrorClass.Transient, $"source {name}: the read ended without saying whether it was complete");
+            return comparison.Finish(source, stored, end, readAt, clock.GetElapsedTime(started));
+        }
+        catch (DirectoryReadException e)
+        {
+            return SourceRead.Failed(source, stored, e.ErrorClass, e.Message, e.RetryAfter, readAt, clock.GetElapsedTime(started));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException or System.Net.Http.HttpRequestException)
+        {
+            return SourceRead.Failed(source, stored, ErrorClass.Transient, $"source {name}: {SafeText.Show(e.Message, 300)}", null,
+                readAt, clock.GetElapsedTime(started));
+        }
+        finally
+        {
+            if (session is not null) await session.DisposeAsync();
+        }
+    }
+
+    /// <summary>The stored snapshot against which a read is compared, user by user.</summary>
+    private sealed class Comparison(IStoreSession? session, string source)
+    {
+        private Dictionary<string, Seen>? _stored;
+        private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
+        private readonly List<string> _problems = [];
+        private int _problemsNotShown;
+
+        public ChangedUsers Changes { get; } = new();
+
+        private struct Seen(ulong fingerprint)
+        {
+            public readonly ulong Fingerprint = fingerprint;
+            public bool Yielded;
+        }
+
+        public void User(ImportedUser user)
+        {
+            if (ImportedUserCheck.Problem(user) is { } problem)
+            {
+                Problem($"user {SafeText.Show(user.Id, 80)}: {problem}; skipped");
+                MarkSeen(user.Id);
+                return;
+            }
+            var stored = Stored();
+            ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(stored, user.Id);
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref seen))
+            {
+                if (seen.Yielded)
+                {
+                    Problem($"user {SafeText.Show(user.Id, 80)} appears twice in one read; the second is skipped");
+                    return;
+                }
+                seen.Yielded = true;
+                _deleted.Remove(user.Id);
+                var fingerprint = ImportedRow.FingerprintOf(user);
+                if (fingerprint != seen.Fingerprint) Changes.Add(ImportedRow.Of(user), isNew: false);
+                return;
+            }
+            _deleted.Remove(user.Id);
+            if (!Changes.Add(ImportedRow.Of(user), isNew: true))
+            {
+                Problem($"user {SafeText.Show(user.Id, 80)} appears twice in one read; the second is skipped");
+            }
+        }
+
+        public void Deleted(string id)
+        {
+            if (Stored().ContainsKey(id) && !Changes.Contains(id)) _deleted.Add(id);
+        }
+
+        public void Problem(string message)
+        {
+            if (_problems.Count < ProblemsKept) _problems.Add(message);
+            else _problemsNotShown++;
+        }
+
+        public SourceRead Finish(DirectorySource directorySource, SourceRecord? stored, ReadEnd end, DateTimeOffset readAt, TimeSpan duration)
+        {
+            if (_problemsNotShown > 0) _problems.Add($"{_problemsNotShown} more problems not shown");
+            var complete = _problems.Count == 0;
+            // A full read removes whoever it did not yield; an incomplete one removes nobody from the snapshot, since
+            // a user it skipped is not known to be gone.
+            if (end.Mode == ReadMode.Full && complete)
+            {
+                foreach (var (id, seen) in Stored())
+                {
+                    if (!seen.Yielded) _deleted.Add(id);
+                }
+            }
+            var importedBefore = stored?.ImportedUsers ?? 0;
+            return new SourceRead
+            {
+                Source = directorySource,
+                Stored = stored,
+                Changes = Changes,
+                Deleted = _deleted,
+                Mode = end.Mode,
+                Cursor = end.NextCursor,
+                GroupsSeen = end.Mode == ReadMode.Full ? end.GroupsSeen : stored?.GroupsSeen ?? end.GroupsSeen,
+                Problems = _problems,
+                ImportedUsers = Math.Max(0, importedBefore + Changes.New - _deleted.Count),
+                ReadAt = readAt,
+                Duration = duration,
+            };
+        }
+
+        private void MarkSeen(string id)
+        {
+            ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(Stored(), id);
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref seen)) seen.Yielded = true;
+        }
+
+        /// <summary>The stored fingerprints, loaded on the first user: a delta that says nothing changed never loads them.</summary>
+        private Dictionary<string, Seen> Stored()
+        {
+            if (_stored is not null) return _stored;
+            var fingerprints = session?.Fingerprints(source) ?? new Dictionary<string, ulong>();
+            _stored = new Dictionary<string, Seen>(fingerprints.Count, StringComparer.Ordinal);
+            foreach (var (id, fingerprint) in fingerprints) _stored[id] = new Seen(fingerprint);
+            return _stored;
+        }
+    }
+}
+
+/// <summary>What one read of a source found, compared with the stored snapshot; nothing of it is stored yet.</summary>
+public sealed record SourceRead
+{
+    public required DirectorySource Source { get; init; }
+
+    /// <summary>The source's stored header when the read began (its snapshot sequence is checked at commit).</summary>
+    public SourceRecord? Stored { get; init; }
+
+    public ChangedUsers Changes { get; init; } = new();
+
+    /// <summary>Ids of stored users the directory no longer has.</summary>
+    public IReadOnlySet<string> Deleted { get; init; } = new HashSet<string>();
+
+    public ReadMode Mode { get; init; }
+    public string? Cursor { get; init; }
+    public int GroupsSeen { get; init; }
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>Imported users in the snapshot once this read is stored.</summary>
+    public int ImportedUsers { get; init; }
+
+    public DateTimeOffset ReadAt { get; init; }
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>Set when the read failed as a whole: nothing of it is used, the stored snapshot stays.</summary>
+    public ErrorClass? Failure { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    public string Name => Source.Key.QualifiedName;
+
+    public bool IsFailed => Failure is not null;
+
+    public bool Complete => !IsFailed && Problems.Count == 0;
+
+    /// <summary>True when the snapshot changes: users were added, changed or removed.</summary>
+    public bool SnapshotChanged => Changes.Count > 0 || Deleted.Count > 0;
+
+    /// <summary>A source that is suspended is not read; its stored snapshot stays as it is.</summary>
+    public static SourceRead Suspended(DirectorySource source) => new() { Source = source, Skipped = true };
+
+    /// <summary>True when the source was not read at all (suspended): nothing of it is planned or written.</summary>
+    public bool Skipped { get; init; }
+
+    public static SourceRead Failed(
+        DirectorySource source, SourceRecord? stored, ErrorClass errorClass, string message, TimeSpan? retryAfter,
+        DateTimeOffset readAt, TimeSpan duration) => new()
+    {
+        Source = source,
+        Stored = stored,
+        Failure = errorClass,
+        RetryAfter = retryAfter,
+        Problems = [message],
+        ImportedUsers = stored?.ImportedUsers ?? 0,
+        Cursor = stored?.Cursor,
+        GroupsSeen = stored?.GroupsSeen ?? 0,
+        ReadAt = readAt,
+        Duration = duration,
+    };
+}

@@ -1,0 +1,219 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using Reconciler.Core.Directory;
+
+namespace Reconciler.Store.Contract;
+
+/// <summary>
+/// An imported user as a store keeps it: its id, a compact encoding of everything else, and a fingerprint of that
+/// encoding. Equal users encode to equal bytes (attributes in ordinal order), so comparing a fresh read with the
+/// stored snapshot is comparing fingerprints, and only rows that differ are written.
+/// </summary>
+public sealed class ImportedRow
+{
+    private const byte FormatVersion = 1;
+    private const byte EnabledFlag = 1, HasAttributesFlag = 2;
+
+    private ImportedUser? _user;
+
+    private ImportedRow(string id, byte[] data, ulong fingerprint, ImportedUser? user)
+    {
+        Id = id;
+        Data = data;
+        Fingerprint = fingerprint;
+        _user = user;
+    }
+
+    public string Id { get; }
+
+    /// <summary>The encoding the store keeps (everything but the id).</summary>
+    public byte[] Data { get; }
+
+    /// <summary>XxHash3 of <see cref="Data"/>.</summary>
+    public ulong Fingerprint { get; }
+
+    /// <summary>Encodes a user. With <paramref name="keepUser"/> the decoded form is kept too, saving a decode later.</summary>
+    public static ImportedRow Of(ImportedUser user, bool keepUser = true)
+    {
+        var writer = new ArrayBufferWriter<byte>(256);
+        Encode(user, writer);
+        var data = writer.WrittenSpan.ToArray();
+        return new ImportedRow(user.Id, data, XxHash3.HashToUInt64(data), keepUser ? user : null);
+    }
+
+    /// <summary>A row as read back from a store.</summary>
+    public static ImportedRow Stored(string id, byte[] data, ulong fingerprint) => new(id, data, fingerprint, null);
+
+    /// <summary>The fingerprint a user would have, without keeping its encoding.</summary>
+    public static ulong FingerprintOf(ImportedUser user)
+    {
+        var writer = new ArrayBufferWriter<byte>(256);
+        Encode(user, writer);
+        return XxHash3.HashToUInt64(writer.WrittenSpan);
+    }
+
+    /// <summary>The user (decoded once on first use unless it was kept).</summary>
+    public ImportedUser User => _user ??= Decode(Id, Data, null);
+
+    /// <summary>Drops the decoded form, keeping only the encoding: for large reads held in memory.</summary>
+    public void Release() => _user = null;
+
+    /// <summary>Decodes without caching; <paramref name="interned"/> shares strings that repeat across users.</summary>
+    public ImportedUser Decode(TextPool? interned) => _user ?? Decode(Id, Data, interned);
+
+    public static ImportedUser Decode(string id, ReadOnlySpan<byte> data, TextPool? interned)
+    {
+        if (data.Length == 0 || data[0] != FormatVersion)
+        {
+            throw new FormatException($"imported user {id}: stored in an unknown format {(data.Length == 0 ? "(empty)" : data[0].ToString())}");
+        }
+        var reader = new Reader(data[1..], interned);
+        var details = new UserDetails
+        {
+            UserName = reader.Text(),
+            Email = reader.Text(),
+            DisplayName = reader.Text(),
+            GivenName = reader.Text(shared: true),
+            Surname = reader.Text(),
+            Department = reader.Text(shared: true),
+            Title = reader.Text(shared: true),
+        };
+        var ou = reader.Text(shared: true);
+        var flags = reader.Byte();
+        var groupCount = reader.Count();
+        var groups = groupCount == 0 ? [] : new string[groupCount];
+        for (var i = 0; i < groupCount; i++) groups[i] = reader.Text(shared: true);
+        Dictionary<string, string>? attributes = null;
+        if ((flags & HasAttributesFlag) != 0)
+        {
+            var count = reader.Count();
+            attributes = new Dictionary<string, string>(count, StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < count; i++)
+            {
+                var key = reader.Text(shared: true);
+                attributes[key] = reader.Text();
+            }
+        }
+        return new ImportedUser
+        {
+            Id = id,
+            Details = details,
+            OrganizationalUnit = ou,
+            Enabled = (flags & EnabledFlag) != 0,
+            Groups = groups,
+            Attributes = attributes,
+        };
+    }
+
+    private static void Encode(ImportedUser user, ArrayBufferWriter<byte> writer)
+    {
+        writer.GetSpan(1)[0] = FormatVersion;
+        writer.Advance(1);
+        var d = user.Details;
+        Text(writer, d.UserName);
+        Text(writer, d.Email);
+        Text(writer, d.DisplayName);
+        Text(writer, d.GivenName);
+        Text(writer, d.Surname);
+        Text(writer, d.Department);
+        Text(writer, d.Title);
+        Text(writer, user.OrganizationalUnit);
+        writer.GetSpan(1)[0] = (byte)((user.Enabled ? EnabledFlag : 0) | (user.Attributes is null ? 0 : HasAttributesFlag));
+        writer.Advance(1);
+        Count(writer, user.Groups.Count);
+        foreach (var group in user.Groups) Text(writer, group);
+        if (user.Attributes is not { } attributes) return;
+        Count(writer, attributes.Count);
+        foreach (var key in attributes.Keys.Order(StringComparer.Ordinal))
+        {
+            Text(writer, key);
+            Text(writer, attributes[key]);
+        }
+    }
+
+    private static void Count(ArrayBufferWriter<byte> writer, int value)
+    {
+        var span = writer.GetSpan(5);
+        var n = 0;
+        var v = (uint)value;
+        while (v >= 0x80)
+        {
+            span[n++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+        span[n++] = (byte)v;
+        writer.Advance(n);
+    }
+
+    private static void Text(ArrayBufferWriter<byte> writer, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        Count(writer, length);
+        if (length == 0) return;
+        Encoding.UTF8.GetBytes(value, writer.GetSpan(length));
+        writer.Advance(length);
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> data, TextPool? interned)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _at;
+
+        public byte Byte() => _data[_at++];
+
+        public int Count()
+        {
+            uint value = 0;
+            var shift = 0;
+            byte b;
+            do
+            {
+                b = _data[_at++];
+                value |= (uint)(b & 0x7F) << shift;
+                shift += 7;
+            }
+            while ((b & 0x80) != 0 && shift < 35);
+            return checked((int)value);
+        }
+
+        public string Text(bool shared = false)
+        {
+            var length = Count();
+            if (length == 0) return "";
+            var bytes = _data.Slice(_at, length);
+            _at += length;
+            return shared && interned is not null ? interned.Get(bytes) : Encoding.UTF8.GetString(bytes);
+        }
+    }
+}
+
+/// <summary>
+/// Shares one string instance per distinct value of fields that repeat across many users (department, title,
+/// organizational unit, group names), looked up by their UTF-8 bytes so a repeat makes no string. Bounded: past
+/// its capacity it stops adding and just decodes. Not thread-safe: one per reader.
+/// </summary>
+public sealed class TextPool(int capacity = 65_536)
+{
+    private readonly Dictionary<ulong, (byte[] Utf8, string Text)[]> _byHash = [];
+    private int _count;
+
+    public string Get(ReadOnlySpan<byte> utf8)
+    {
+        var hash = XxHash3.HashToUInt64(utf8);
+        if (_byHash.TryGetValue(hash, out var candidates))
+        {
+            foreach (var (bytes, text) in candidates)
+            {
+                if (utf8.SequenceEqual(bytes)) return text;
+            }
+        }
+        var decoded = Encoding.UTF8.GetString(utf8);
+        if (_count >= capacity) return decoded;
+        (byte[], string) entry = (utf8.ToArray(), decoded);
+        _byHash[hash] = candidates is null ? [entry] : [.. candidates, entry];
+        _count++;
+        return decoded;
+    }
+}

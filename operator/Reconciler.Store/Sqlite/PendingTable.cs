@@ -1,0 +1,78 @@
+using Microsoft.Data.Sqlite;
+using Reconciler.Store.Contract;
+
+namespace Reconciler.Store.Sqlite;
+
+/// <summary><c>pending</c>: users the next plan of their source must consider even if their directory entry is unchanged.</summary>
+internal static class PendingTable
+{
+    public static IReadOnlyList<PendingEntry> Load(SqliteConnection connection, long? sourceId)
+    {
+        using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT s.name, p.external_id, p.kind, p.mapping, p.owner_source, p.owner_mapping, p.message
+            FROM pending p JOIN sources s ON s.id = p.source_id
+            """ + (sourceId is null ? "" : " WHERE p.source_id = $source") + " ORDER BY s.name, p.external_id, p.kind";
+        if (sourceId is { } id) select.Parameters.AddWithValue("$source", id);
+        using var reader = select.ExecuteReader();
+        var entries = new List<PendingEntry>();
+        while (reader.Read())
+        {
+            entries.Add(new PendingEntry(reader.GetString(0), reader.GetString(1), Enum.Parse<PendingKind>(reader.GetString(2)),
+                reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+        }
+        return entries;
+    }
+
+    /// <summary>
+    /// Replaces a source's entries with these (all kinds: a plan considered every pending user of its source).
+    /// Writes nothing when they are the same as stored.
+    /// </summary>
+    public static void Replace(SqliteConnection connection, long sourceId, IReadOnlyList<PendingEntry> stored, IReadOnlyList<PendingEntry> entries)
+    {
+        if (stored.SequenceEqual(entries.OrderBy(e => e.ExternalId, StringComparer.Ordinal).ThenBy(e => e.Kind.ToString(), StringComparer.Ordinal)))
+        {
+            return;
+        }
+        using (var delete = connection.CreateCommand())
+        {
+            delete.CommandText = "DELETE FROM pending WHERE source_id = $source";
+            delete.Parameters.AddWithValue("$source", sourceId);
+            delete.ExecuteNonQuery();
+        }
+        using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT OR REPLACE INTO pending (source_id, external_id, kind, mapping, owner_source, owner_mapping, message)
+            VALUES ($source, $id, $kind, $mapping, $ownerSource, $ownerMapping, $message)
+            """;
+        var source = insert.Parameters.Add("$source", SqliteType.Integer);
+        var id = insert.Parameters.Add("$id", SqliteType.Text);
+        var kind = insert.Parameters.Add("$kind", SqliteType.Text);
+        var mapping = insert.Parameters.Add("$mapping", SqliteType.Text);
+        var ownerSource = insert.Parameters.Add("$ownerSource", SqliteType.Text);
+        var ownerMapping = insert.Parameters.Add("$ownerMapping", SqliteType.Text);
+        var message = insert.Parameters.Add("$message", SqliteType.Text);
+        insert.Prepare();
+        foreach (var entry in entries)
+        {
+            source.Value = sourceId;
+            id.Value = entry.ExternalId;
+            kind.Value = entry.Kind.ToString();
+            mapping.Value = entry.Mapping;
+            ownerSource.Value = entry.OwnerSource;
+            ownerMapping.Value = entry.OwnerMapping;
+            message.Value = entry.Message;
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Marks a user for the next plan of its source (a push source wrote it).</summary>
+    public static void MarkWritten(SqliteConnection connection, long sourceId, string externalId)
+    {
+        using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT OR IGNORE INTO pending (source_id, external_id, kind) VALUES ($source, $id, 'Written')";
+        insert.Parameters.AddWithValue("$source", sourceId);
+        insert.Parameters.AddWithValue("$id", externalId);
+        insert.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,224 @@
+using Microsoft.Data.Sqlite;
+using Reconciler.Core.Planning;
+using Reconciler.Core.Registry;
+using Reconciler.Store.Contract;
+
+namespace Reconciler.Store.Sqlite;
+
+/// <summary>
+/// The one transaction of a reconcile: an IMMEDIATE transaction on a writer connection (so no other writer can
+/// commit until it ends), and the inherited read view on a second connection whose snapshot is taken after the lock,
+/// so it is exactly the state the writes start from and never sees them.
+/// </summary>
+internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
+{
+    private readonly SqliteConnection _writer;
+    private readonly SqliteTransaction _transaction;
+    private readonly Dictionary<long, (int Active, int Preserved, int Disabled)> _counts = [];
+    private readonly Dictionary<string, long> _newSources = new(StringComparer.Ordinal);
+    private AuditLog? _audit;
+    private WriteStatement? _create, _update;
+    private bool _registryWritten;
+    private bool _committed;
+
+    private SqliteWriteSession(SqliteStore store, SqliteConnection writer, SqliteTransaction transaction, SqliteConnection reader)
+        : base(store, reader)
+    {
+        _writer = writer;
+        _transaction = transaction;
+    }
+
+    /// <summary>Takes the write lock (waiting up to the busy timeout for another writer), then opens the read view.</summary>
+    public static new SqliteWriteSession Open(SqliteStore store)
+    {
+        var writer = store.OpenConnection();
+        SqliteTransaction? transaction = null;
+        try
+        {
+            transaction = writer.BeginTransaction(deferred: false);
+            return new SqliteWriteSession(store, writer, transaction, store.OpenConnection());
+        }
+        catch
+        {
+            transaction?.Dispose();
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    public void PutImported(string source, ImportedRow row)
+    {
+        var put = Statement(_writer, UsersTable.PutImported);
+        put.Bind(1, Id(source));
+        put.Bind(2, row.Id);
+        put.BindBlob(3, row.Data);
+        put.Bind(4, unchecked((long)row.Fingerprint));
+        put.Execute();
+    }
+
+    public void RemoveImported(string source, string id)
+    {
+        var sourceId = Id(source);
+        var drop = Statement(_writer, UsersTable.DropImported);
+        drop.Bind(1, sourceId);
+        drop.Bind(2, id);
+        if (drop.Execute() > 0) return;
+        var delete = Statement(_writer, UsersTable.DeleteUnprovisioned);
+        delete.Bind(1, sourceId);
+        delete.Bind(2, id);
+        delete.Execute();
+    }
+
+    public void Apply(PlanAction change, ImportedRow? imported, ApplyContext context)
+    {
+        var user = change.After;
+        var before = change.Before;
+        var write = before is null
+            ? _create ??= new WriteStatement(_writer, UsersTable.Create)
+            : _update ??= new WriteStatement(_writer, UsersTable.Update);
+        var statement = write.Statement;
+        var p = write.Index;
+        var sourceId = Id(user.Source);
+        statement.Bind(p[0], sourceId);
+        statement.Bind(p[1], user.ExternalId);
+        if (imported is null)
+        {
+            statement.BindNull(p[2]);
+            statement.BindNull(p[3]);
+        }
+        else
+        {
+            statement.BindBlob(p[2], imported.Data);
+            statement.Bind(p[3], unchecked((long)imported.Fingerprint));
+        }
+        statement.Bind(p[4], ColumnFormat.State(user.State));
+        statement.Bind(p[5], user.Email);
+        statement.Bind(p[6], user.Email.Length == 0 ? null : UsersTable.EmailKey(user.Email));
+        var d = user.Details;
+        statement.Bind(p[7], d.UserName);
+        statement.Bind(p[8], d.DisplayName);
+        statement.Bind(p[9], d.GivenName);
+        statement.Bind(p[10], d.Surname);
+        statement.Bind(p[11], d.Department);
+        statement.Bind(p[12], d.Title);
+        statement.Bind(p[13], user.Mapping);
+        statement.Bind(p[14], user.Profile);
+        statement.Bind(p[15], user.StorageRegion);
+        statement.Bind(p[16], user.QuotaBytes);
+        statement.Bind(p[17], user.QuotaPolicy);
+        statement.Bind(p[18], ColumnFormat.Login(user.LoginMechanism));
+        if (p[19] > 0) statement.Bind(p[19], ColumnFormat.Timestamp(user.CreatedAt));
+        statement.Bind(p[20], ColumnFormat.Timestamp(user.UpdatedAt));
+        statement.Bind(p[21], imported is not null);
+        if (before is not null) statement.Bind(p[22], before.Version);
+
+        int changed;
+        try
+        {
+            changed = statement.Execute();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("email_key", StringComparison.Ordinal))
+        {
+            throw new StoreConflictException(
+                $"email {user.Email} of user {user.Source}/{user.ExternalId} is already held by another registry row");
+        }
+        if (changed == 0)
+        {
+            throw new StoreConflictException(before is null
+                ? $"user {user.Source}/{user.ExternalId} was provisioned by another writer meanwhile"
+                : $"user {user.Source}/{user.ExternalId} was changed by another writer meanwhile (expected version {before.Version})");
+        }
+        Count(sourceId, before?.State, -1);
+        Count(sourceId, user.State, +1);
+        (_audit ??= new AuditLog(_writer)).Append(change, context);
+        _registryWritten = true;
+    }
+
+    public void SaveSource(SourceRecord record, bool snapshotChanged) =>
+        SourcesTable.Save(_writer, Id(record.Name), record, snapshotChanged);
+
+    public void RecountSource(string source)
+    {
+        var id = Id(source);
+        FlushCounts();
+        SourcesTable.Recount(_writer, id);
+    }
+
+    public void ReplacePending(string source, IReadOnlyList<PendingEntry> entries)
+    {
+        if (entries.Count == 0 && SourceId(source) is null) return;
+        PendingTable.Replace(_writer, Id(source), Pending(source), entries);
+    }
+
+    public void SaveStatuses(IReadOnlyList<StoredStatus> statuses) => StatusTable.Save(_writer, statuses);
+
+    public Task CommitAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        FlushCounts();
+        if (_registryWritten)
+        {
+            SqliteSchema.Execute(_writer, "UPDATE store_meta SET value = value + 1 WHERE key = 'registry_seq'");
+        }
+        _transaction.Commit();
+        _committed = true;
+        return Task.CompletedTask;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _create?.Statement.Dispose();
+        _update?.Statement.Dispose();
+        _audit?.Dispose();
+        await base.DisposeAsync();
+        if (!_committed) _transaction.Rollback();
+        _transaction.Dispose();
+        _writer.Dispose();
+    }
+
+    /// <summary>A registry write statement with the index of each of <see cref="UsersTable.WriteParameters"/> (0 when absent).</summary>
+    private sealed class WriteStatement
+    {
+        public WriteStatement(SqliteConnection connection, string sql)
+        {
+            Statement = new SqliteStatement(connection, sql);
+            Index = UsersTable.WriteParameters.Select(Statement.IndexOf).ToArray();
+        }
+
+        public SqliteStatement Statement { get; }
+
+        public int[] Index { get; }
+    }
+
+    /// <summary>The source's id, creating its row (inside this transaction) the first time a source is written.</summary>
+    private long Id(string source)
+    {
+        if (SourceId(source) is { } id) return id;
+        if (_newSources.TryGetValue(source, out id)) return id;
+        id = SourcesTable.Ensure(_writer, source);
+        _newSources[source] = id;
+        return id;
+    }
+
+    private void Count(long sourceId, UserState? state, int by)
+    {
+        if (state is null) return;
+        var counts = _counts.GetValueOrDefault(sourceId);
+        counts = state switch
+        {
+            UserState.Active => counts with { Active = counts.Active + by },
+            UserState.Preserved => counts with { Preserved = counts.Preserved + by },
+            _ => counts with { Disabled = counts.Disabled + by },
+        };
+        _counts[sourceId] = counts;
+    }
+
+    private void FlushCounts()
+    {
+        foreach (var (id, (active, preserved, disabled)) in _counts)
+        {
+            SourcesTable.AddCounts(_writer, id, new StateCounts(active, preserved, disabled));
+        }
+        _counts.Clear();
+    }
+}
