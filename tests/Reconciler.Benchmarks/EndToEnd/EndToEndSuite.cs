@@ -28,6 +28,7 @@ public sealed class EndToEndSuite(EndToEndOptions options)
         var work = Directory.CreateTempSubdirectory("reconciler-e2e-").FullName;
         var logs = Directory.CreateDirectory(Path.Combine(work, "logs")).FullName;
         var clock = Stopwatch.StartNew();
+        var loadBefore = LoadAverage();
         var succeeded = false;
         Console.WriteLine($"# End-to-end: {options.Binary} as a child process; work folder {work}");
         try
@@ -44,7 +45,8 @@ public sealed class EndToEndSuite(EndToEndOptions options)
 
             report.Note($"references: {tools.Versions()}");
             report.Note($"wall: GNU time %e (median of the runs, best beside it); peak RSS: %M of the child process, the highest of the runs, MB = 1,048,576 bytes; " +
-                $"suite ran {clock.Elapsed.TotalMinutes:0.0} min");
+                $"suite ran {clock.Elapsed.TotalMinutes:0.0} min; load average (1 min) {loadBefore} at the start, {LoadAverage()} at the end " +
+                $"(above {Environment.ProcessorCount}, other work shared the cores: trust the ratios more than the seconds)");
             report.Print();
             if (options.Markdown is { } markdown) report.AppendTo(markdown);
             succeeded = true;
@@ -74,6 +76,19 @@ public sealed class EndToEndSuite(EndToEndOptions options)
             if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
         }
         Console.Error.WriteLine($"every command's stdout and stderr: {Path.Combine(work, "logs")}");
+    }
+
+    /// <summary>The 1-minute load average, which tells how much else ran beside the suite.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     /// <summary>The commit the binary was presumably built from (make bench builds first), for the report's title.</summary>
