@@ -35,7 +35,8 @@ public sealed partial class ReconcilerProcess(TimedCommand command, string binar
 
     /// <summary>`plan` over a store that is up to date: it must exit 0, "no changes".</summary>
     public Task<Run> NoOpPlanAsync(string label, BenchConfig config, string store) =>
-        command.RunAsync(label, binary, ["plan", "--config", config.Folder, "--store", store], expectedExit: 0);
+        command.RunAsync(label, binary, ["plan", "--config", config.Folder, "--store", store], expectedExit: 0,
+            whenExitDiffers: "plan exits 2 when it finds changes: the previous apply did not leave the store up to date with this export.");
 
     /// <summary>`users list --output json`, its output written to <paramref name="output"/>.</summary>
     public Task<Run> ListUsersJsonAsync(string label, string store, string output) =>

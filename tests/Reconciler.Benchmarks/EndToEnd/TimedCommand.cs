@@ -20,16 +20,17 @@ public sealed class TimedCommand(string timeProgram, string logFolder)
 
     /// <summary>Runs and checks the exit code; a different one fails the suite with the command's stderr.</summary>
     /// <param name="stdoutPath">Where the output goes, when the caller reads it afterwards; a log file otherwise.</param>
+    /// <param name="whenExitDiffers">What a different exit code most likely means, for the failure message.</param>
     public async Task<Run> RunAsync(string label, string program, IReadOnlyList<string> arguments,
-        int expectedExit = 0, string? stdoutPath = null, string? workingDirectory = null)
+        int expectedExit = 0, string? stdoutPath = null, string? whenExitDiffers = null)
     {
-        var number = Interlocked.Increment(ref _runs);
+        var number = ++_runs;
         var stem = Path.Combine(logFolder, $"{number:000}-{new string(label.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray())}");
         var stdout = stdoutPath ?? stem + ".out";
         var stderr = stem + ".err";
         var timeFile = stem + ".time";
 
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = workingDirectory ?? logFolder };
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = logFolder };
         // Paths travel as positional parameters, so nothing needs quoting for the shell.
         string[] shell = ["-c", "out=$1; err=$2; shift 2; exec \"$@\" >\"$out\" 2>\"$err\" </dev/null", "sh", stdout, stderr];
         string[] timed = [timeProgram, "-f", "%e %M", "-o", timeFile, program, .. arguments];
@@ -43,7 +44,8 @@ public sealed class TimedCommand(string timeProgram, string logFolder)
         Console.WriteLine($"  {label}: {wall:0.00} s, {run.PeakRssMb:0} MB{(exit == 0 ? "" : $", exit {exit}")}");
         if (exit != expectedExit)
         {
-            throw new BenchFailure($"{label}: `{program} {string.Join(' ', arguments)}` exited {exit}, expected {expectedExit}.\n" +
+            throw new BenchFailure($"{label}: `{program} {string.Join(' ', arguments)}` exited {exit}, expected {expectedExit}." +
+                (whenExitDiffers is null ? "\n" : $" {whenExitDiffers}\n") +
                 $"--- stderr (last lines) ---\n{Tail(stderr, 40)}\n--- stdout (last lines) ---\n{Tail(stdout, 10)}");
         }
         return run;
