@@ -26,7 +26,9 @@ test: deps
 deps:
 	@command -v $(DOTNET) >/dev/null || { echo "the .NET SDK 10 is required (dotnet not on PATH)"; exit 1; }
 
-bench:
+# Measures the published binary (hence build first) and the in-process benches; flags in
+# tests/Reconciler.Benchmarks/Program.cs, e.g. BENCH_ARGS="--suite e2e --e2e-users 50000 --e2e-large 200000".
+bench: build
 	$(DOTNET) run --project tests/Reconciler.Benchmarks -c Release -- $(BENCH_ARGS)
 
 crds:

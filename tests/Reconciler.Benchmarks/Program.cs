@@ -1,26 +1,93 @@
 using Reconciler.Benchmarks;
+using Reconciler.Benchmarks.EndToEnd;
 
-// make bench: each figure beside a reference measured in the same run. Sizes can be lowered for a quick look:
-//   make bench BENCH_ARGS="--users 100000 --apply-users 20000"
-var users = Arg("--users", 1_000_000);
-var applyUsers = Arg("--apply-users", 100_000);
-var work = Directory.CreateTempSubdirectory("reconciler-bench-").FullName;
+// make bench [BENCH_ARGS="..."]: `make build` first, then every suite. Each figure sits beside a reference measured in
+// the same run (2-core machines are noisy: compare ratios within a run, not times across runs).
+//
+//   --suite e2e|inprocess|all  which suites to run (default all)
+//   end-to-end (EndToEnd/): the published bin/reconciler as a child process under /usr/bin/time -f "%e %M"
+//   --e2e-users N              rows of the mid-size export (default 200000)
+//   --e2e-large N              rows of the large export (default 1000000)
+//   --e2e-runs N               runs of each mid-size command, reported by the median (default 3)
+//   --e2e-large-runs N         runs of each large command (default 2)
+//   --binary PATH              the binary to measure (default bin/reconciler of this repository)
+//   --markdown PATH            also append the end-to-end results as a markdown section to PATH
+//   --keep                     keep the work folder (exports, stores, every command's output) and print where
+//   in-process (PlannerBench):
+//   --users N                  users of the planner bench (default 1000000)
+//
+// Quick look: make bench BENCH_ARGS="--suite e2e --e2e-users 50000 --e2e-large 200000"
+string[] flags = ["--keep"];
+string[] valued = ["--suite", "--users", "--e2e-users", "--e2e-large", "--e2e-runs", "--e2e-large-runs", "--binary", "--markdown"];
+for (var i = 0; i < args.Length; i++)
+{
+    if (flags.Contains(args[i])) continue;
+    if (valued.Contains(args[i]) && i + 1 < args.Length) { i++; continue; }
+    return Usage($"unknown or incomplete argument '{args[i]}'");
+}
+var suite = Text("--suite") ?? "all";
+if (suite is not ("e2e" or "inprocess" or "all")) return Usage($"--suite '{suite}': use e2e, inprocess or all");
+if (!TryInt("--users", 1_000_000, out var users)
+    || !TryInt("--e2e-users", 200_000, out var e2eUsers) || !TryInt("--e2e-large", 1_000_000, out var e2eLarge)
+    || !TryInt("--e2e-runs", 3, out var e2eRuns) || !TryInt("--e2e-large-runs", 2, out var e2eLargeRuns))
+{
+    return Usage("sizes and run counts are positive whole numbers");
+}
+var root = RepositoryRoot();
+
 Console.WriteLine($"Reconciler benchmarks — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:u}");
 Console.WriteLine();
 try
 {
+    if (suite is "inprocess" or "all") await InProcessAsync();
+    if (suite is "e2e" or "all")
+    {
+        var binary = Path.GetFullPath(Text("--binary") ?? Path.Combine(root, "bin", "reconciler"));
+        await new EndToEndSuite(new EndToEndOptions(e2eUsers, e2eLarge, e2eRuns, e2eLargeRuns, binary, root, Text("--markdown"),
+            args.Contains("--keep"))).RunAsync();
+    }
+    return 0;
+}
+catch (BenchFailure failure)
+{
+    Console.Error.WriteLine($"bench failed: {failure.Message}");
+    return 1;
+}
+
+async Task InProcessAsync()
+{
     PlannerBench.Run(users);
-
-
-}
-finally
-{
-    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    Directory.Delete(work, recursive: true);
+    await Task.CompletedTask;
 }
 
-int Arg(string name, int fallback)
+string? Text(string name)
 {
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+    var i = Array.LastIndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+bool TryInt(string name, int fallback, out int value)
+{
+    value = fallback;
+    return Text(name) is not { } text || (int.TryParse(text, out value) && value > 0);
+}
+
+// The folder holding Reconciler.sln, above this program's build output (or the current folder when run elsewhere).
+static string RepositoryRoot()
+{
+    foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+    {
+        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Reconciler.sln"))) return folder.FullName;
+        }
+    }
+    return Directory.GetCurrentDirectory();
+}
+
+static int Usage(string problem)
+{
+    Console.Error.WriteLine($"{problem}\nusage: make bench BENCH_ARGS=\"[--suite e2e|inprocess|all] [--e2e-users N] [--e2e-large N] [--e2e-runs N] " +
+        "[--e2e-large-runs N] [--binary PATH] [--markdown PATH] [--keep] [--users N]\" (see tests/Reconciler.Benchmarks/Program.cs)");
+    return 2;
 }

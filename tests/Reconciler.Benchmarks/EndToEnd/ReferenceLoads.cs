@@ -1,0 +1,48 @@
+namespace Reconciler.Benchmarks.EndToEnd;
+
+/// <summary>
+/// The plain ways to get the same rows into SQLite, run in the same session as the reconciler so that ratios
+/// compare like with like on a noisy machine: the shipped Python script and the sqlite3 shell's .import.
+/// Each result is checked to hold every row of the export.
+/// </summary>
+public sealed class ReferenceLoads(TimedCommand command, RequiredTools tools, string repositoryRoot)
+{
+    public const string PythonName = "csv_to_sqlite.py";
+    public const string ImportName = "sqlite3 .import";
+
+    private string Script => Path.Combine(repositoryRoot, "tests", "Reconciler.Benchmarks", "reference", PythonName);
+
+    /// <summary>reference/csv_to_sqlite.py: csv + sqlite3 from the standard library, WAL, executemany, an email index.</summary>
+    public async Task<Run> PythonAsync(string label, string csv, string database, int rows)
+    {
+        Delete(database);
+        var run = await command.RunAsync(label, tools.Python3, [Script, csv, database]);
+        Check(database, rows, label);
+        return run;
+    }
+
+    /// <summary>`sqlite3 DB ".import --csv FILE users"`, then a unique index on id, in one sqlite3 process.</summary>
+    public async Task<Run> SqliteImportAsync(string label, string csv, string database, int rows)
+    {
+        Delete(database);
+        var run = await command.RunAsync(label, tools.Sqlite3,
+            [database, $".import --csv \"{csv}\" users", "CREATE UNIQUE INDEX users_by_id ON users (id)"]);
+        Check(database, rows, label);
+        return run;
+    }
+
+    /// <summary>`sqlite3 -json STORE "SELECT * FROM users"`: the registry as JSON the shortest way, beside `users list`.</summary>
+    public Task<Run> SqliteJsonAsync(string label, string store, string output) =>
+        command.RunAsync(label, tools.Sqlite3, ["-readonly", "-json", store, "SELECT * FROM users"], stdoutPath: output);
+
+    public static void Delete(string database)
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) File.Delete(database + suffix);
+    }
+
+    private static void Check(string database, int rows, string label)
+    {
+        var loaded = StoreFile.Count(database, "users");
+        if (loaded != rows) throw new BenchFailure($"{label}: loaded {loaded:N0} rows, the export has {rows:N0}");
+    }
+}
