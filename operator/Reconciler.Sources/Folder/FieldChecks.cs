@@ -5,11 +5,10 @@ namespace Reconciler.Sources.Folder;
 /// <summary>Checks of single fields that several kinds share: durations, quantities, secrets, references, files.</summary>
 internal static class FieldChecks
 {
-    public static void Duration(ConfigDocument document, string path, string? value, Findings findings, bool allowZero = false)
+    /// <summary>A Go-style duration within the field's documented range.</summary>
+    public static void Duration(ConfigDocument document, string path, string? value, DurationRange range, Findings findings)
     {
-        if (value is null) return;
-        if (!GoDuration.TryParse(value, out var duration, out var error)) findings.Add(document, path, error);
-        else if (duration == TimeSpan.Zero && !allowZero) findings.Add(document, path, $"{Last(path)} must be greater than 0");
+        if (value is not null && !GoDuration.TryParse(value, range, Last(path), out _, out var error)) findings.Add(document, path, error);
     }
 
     public static void Quantity(ConfigDocument document, string path, string? value, Findings findings)
