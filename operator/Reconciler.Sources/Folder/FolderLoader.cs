@@ -13,10 +13,10 @@ public sealed class FolderLoader
     public LoadResult Load(string directory)
     {
         if (!Directory.Exists(directory))
-            return Failed(new ConfigError(directory, 0, 0, ConfigError.FileLevel, "folder does not exist"));
+            return Failed(ConfigError.Unlocated(directory, "folder does not exist"));
         var files = YamlFiles(directory);
         if (files.Count == 0)
-            return Failed(new ConfigError(directory, 0, 0, ConfigError.FileLevel, "folder contains no .yaml or .yml files"));
+            return Failed(ConfigError.Unlocated(directory, "folder contains no .yaml or .yml files"));
 
         var findings = new Findings();
         var documents = new List<ConfigDocument>();
@@ -33,7 +33,7 @@ public sealed class FolderLoader
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                findings.Add(new ConfigError(shown, 0, 0, ConfigError.FileLevel, "cannot be read: " + e.Message));
+                findings.Add(ConfigError.Unlocated(shown, "cannot be read: " + e.Message));
                 everyFileParsed = false;
                 continue;
             }

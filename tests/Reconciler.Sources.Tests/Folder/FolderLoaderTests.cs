@@ -119,7 +119,7 @@ public sealed class FolderLoaderTests
         var result = new Reconciler.Sources.Folder.FolderLoader().Load(missing);
 
         Assert.Null(result.State);
-        Assert.Equal($"{missing}:0:0: (file): folder does not exist", Assert.Single(result.Errors).ToString());
+        Assert.Equal($"{missing}: folder does not exist", Assert.Single(result.Errors).ToString());
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class FolderLoaderTests
 
         var error = Assert.Single(config.Load().Errors);
 
-        Assert.Equal($"{config.Directory}:0:0: (file): folder contains no .yaml or .yml files", error.ToString());
+        Assert.Equal($"{config.Directory}: folder contains no .yaml or .yml files", error.ToString());
     }
 
     [Fact]

@@ -1,0 +1,22 @@
+using Reconciler.Sources.Folder;
+
+namespace Reconciler.Sources.Tests.Folder;
+
+public sealed class ConfigErrorTests
+{
+    [Fact]
+    public void ToString_NamesFileLineColumnPathAndMessage()
+    {
+        var error = new ConfigError("cfg/a.yaml", 3, 7, "spec.quota", "'1TB' is not a quantity");
+
+        Assert.Equal("cfg/a.yaml:3:7: spec.quota: '1TB' is not a quantity", error.ToString());
+    }
+
+    [Fact]
+    public void ToString_OfAnUnlocatedProblem_HasNoLineZeroAndNoEmptyPath()
+    {
+        Assert.Equal("/missing: folder does not exist", ConfigError.Unlocated("/missing", "folder does not exist").ToString());
+        Assert.Equal("/cfg/a.yaml: spec: too odd", new ConfigError("/cfg/a.yaml", 0, 0, "spec", "too odd").ToString());
+        Assert.False(ConfigError.Unlocated("/missing", "x").HasPosition);
+    }
+}
