@@ -5,47 +5,47 @@ using Reconciler.Core.Resources;
 namespace Reconciler.Sources.Folder;
 
 /// <summary>
-/// Loads the desired state from a folder of YAML files (recursively, *.yaml and *.yml, hidden folders skipped),
-/// reporting every problem of every file at once as <c>file:line:column: path: message</c>.
+/// Loads the desired state from a folder of YAML files (recursively, *.yaml and *.yml, hidden folders skipped,
+/// links followed once; see <see cref="FolderWalk"/>), reporting every problem of every file at once as
+/// <c>file:line:column: path: message</c>.
 /// </summary>
 public sealed class FolderLoader
 {
     public LoadResult Load(string directory)
     {
-        if (!Directory.Exists(directory))
-            return Failed(ConfigError.Unlocated(directory, "folder does not exist"));
-        var files = YamlFiles(directory);
-        if (files.Count == 0)
+        if (!Directory.Exists(directory)) return Failed(ConfigError.Unlocated(directory, "folder does not exist"));
+        var listing = FolderWalk.List(directory);
+        if (!listing.Complete) return new LoadResult(null, listing.Errors);
+        if (listing.Files.Count == 0 && listing.Errors.Count == 0)
             return Failed(ConfigError.Unlocated(directory, "folder contains no .yaml or .yml files"));
 
         var findings = new Findings();
+        foreach (var error in listing.Errors) findings.Add(error);
         var documents = new List<ConfigDocument>();
         var contents = new List<(string Relative, byte[] Bytes)>();
-        var everyFileParsed = true;
-        foreach (var relative in files)
+        var everyFileParsed = listing.Unknown.Count == 0;
+        foreach (var file in listing.Files)
         {
-            var shown = Path.Join(directory, relative);
-            var fullPath = Path.GetFullPath(shown);
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(fullPath);
+                bytes = File.ReadAllBytes(file.FullPath);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                findings.Add(ConfigError.Unlocated(shown, "cannot be read: " + e.Message));
+                findings.Add(ConfigError.Unlocated(file.Shown, "cannot be read: " + e.Message));
                 everyFileParsed = false;
                 continue;
             }
-            contents.Add((relative.Replace(Path.DirectorySeparatorChar, '/'), bytes));
+            contents.Add((file.Relative, bytes));
             var read = YamlJsonReader.Read(Decode(bytes));
             if (read.Error is not null)
             {
-                findings.Add(new ConfigError(shown, read.ErrorAt.Line, read.ErrorAt.Column, ConfigError.FileLevel, read.Error));
+                findings.Add(new ConfigError(file.Shown, read.ErrorAt.Line, read.ErrorAt.Column, ConfigError.FileLevel, read.Error));
                 everyFileParsed = false;
                 continue;
             }
-            documents.AddRange(read.Documents.Select(d => new ConfigDocument(shown, fullPath, d)));
+            documents.AddRange(read.Documents.Select(d => new ConfigDocument(file.Shown, file.FullPath, d)));
         }
         foreach (var document in documents) ResourceDecoder.Decode(document, findings);
 
@@ -64,14 +64,6 @@ public sealed class FolderLoader
     }
 
     private static LoadResult Failed(ConfigError error) => new(null, [error]);
-
-    private static List<string> YamlFiles(string directory) =>
-        Directory.EnumerateFiles(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
-            .Select(path => Path.GetRelativePath(directory, path))
-            .Where(relative => !relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
-            .Where(relative => relative.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || relative.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
-            .ToList();
 
     private static string Decode(byte[] bytes)
     {
