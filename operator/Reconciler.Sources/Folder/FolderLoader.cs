@@ -7,7 +7,7 @@ namespace Reconciler.Sources.Folder;
 /// <summary>
 /// Loads the desired state from a folder of YAML files (recursively, *.yaml and *.yml, hidden folders skipped,
 /// links followed once; see <see cref="FolderWalk"/>), reporting every problem of every file at once as
-/// <c>file:line:column: path: message</c>.
+/// <c>file:line:column: path: message</c>. Hostile input is bounded by <see cref="YamlLimits"/>.
 /// </summary>
 public sealed class FolderLoader
 {
@@ -24,24 +24,13 @@ public sealed class FolderLoader
         var documents = new List<ConfigDocument>();
         var contents = new List<(string Relative, byte[] Bytes)>();
         var everyFileParsed = listing.Unknown.Count == 0;
+        var nodesLeft = YamlLimits.MaxNodesPerFolder;
         foreach (var file in listing.Files)
         {
-            byte[] bytes;
-            try
-            {
-                bytes = File.ReadAllBytes(file.FullPath);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                findings.Add(ConfigError.Unlocated(file.Shown, "cannot be read: " + e.Message));
-                everyFileParsed = false;
-                continue;
-            }
-            contents.Add((file.Relative, bytes));
-            var read = YamlJsonReader.Read(Decode(bytes));
+            var read = Read(file, contents, ref nodesLeft);
             if (read.Error is not null)
             {
-                findings.Add(new ConfigError(file.Shown, read.ErrorAt.Line, read.ErrorAt.Column, ConfigError.FileLevel, read.Error));
+                findings.Add(read.Error);
                 everyFileParsed = false;
                 continue;
             }
@@ -64,6 +53,42 @@ public sealed class FolderLoader
     }
 
     private static LoadResult Failed(ConfigError error) => new(null, [error]);
+
+    private sealed record FileRead(IReadOnlyList<YamlJsonDocument> Documents, ConfigError? Error);
+
+    /// <summary>Reads one file within the size limit and the folder's remaining node budget.</summary>
+    private static FileRead Read(ConfigFile file, List<(string Relative, byte[] Bytes)> contents, ref int nodesLeft)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = ReadAtMost(file.FullPath, YamlLimits.MaxFileBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new([], ConfigError.Unlocated(file.Shown, "cannot be read: " + e.Message));
+        }
+        if (bytes.Length > YamlLimits.MaxFileBytes)
+            return new([], ConfigError.Unlocated(file.Shown, $"file is larger than {YamlLimits.FileSizeLimit}, the most one YAML file may be; split it into several files"));
+        contents.Add((file.Relative, bytes));
+        var read = YamlJsonReader.Read(Decode(bytes), nodesLeft);
+        if (read.Error is not null)
+            return new([], new ConfigError(file.Shown, read.ErrorAt.Line, read.ErrorAt.Column, ConfigError.FileLevel, read.Error));
+        nodesLeft -= read.Nodes;
+        return new(read.Documents, null);
+    }
+
+    /// <summary>The file's bytes, or its first <paramref name="limit"/> + 1 bytes when it is longer (or never ends, like /dev/zero).</summary>
+    private static byte[] ReadAtMost(string path, int limit)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var memory = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, limit + 1L) : 0);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while (memory.Length <= limit && (read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, limit + 1L - memory.Length))) > 0)
+            memory.Write(chunk, 0, read);
+        return memory.ToArray();
+    }
 
     private static string Decode(byte[] bytes)
     {
