@@ -31,9 +31,9 @@ public static class UnchangedPassBench
                 Metadata = new ResourceMetadata { Name = Workload.Source, Generation = 1 },
                 Spec = new DirectorySourceSpec { Type = DirectorySourceType.Csv, Csv = new CsvSettings { Path = "users.csv" } },
             }],
-            Origins = new Dictionary<string, ResourceOrigin>
+            Origins = new Dictionary<ResourceKey, ResourceOrigin>
             {
-                [DesiredState.Key(DirectorySource.KindName, Workload.Source)] = new(Path.Combine(folder, "sources.yaml"), 1, 1),
+                [new ResourceKey(DirectorySource.KindName, ResourceKey.DefaultNamespace, Workload.Source)] = new(Path.Combine(folder, "sources.yaml"), 1, 1),
             },
         };
         var storePath = Path.Combine(folder, "state.db");

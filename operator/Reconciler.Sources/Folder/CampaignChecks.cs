@@ -13,7 +13,7 @@ internal static class CampaignChecks
             if (string.IsNullOrWhiteSpace(spec.ClientVersion))
                 findings.Add(document, "spec.clientVersion", "clientVersion must not be empty");
             for (var i = 0; i < (spec.MappingRefs?.Count ?? 0); i++)
-                FieldChecks.Reference(document, $"spec.mappingRefs[{i}].name", ProvisioningMapping.KindName, spec.MappingRefs![i], config, findings);
+                FieldChecks.Reference(document, campaign, $"spec.mappingRefs[{i}].name", ProvisioningMapping.KindName, spec.MappingRefs![i], config, findings);
             if (spec.Method == DeploymentMethod.DeviceMapping)
             {
                 if (string.IsNullOrEmpty(spec.DeviceMap?.Path))

@@ -98,9 +98,7 @@ public sealed class FolderLoader
 
     private static DesiredState State(LoadedConfig config, string revision)
     {
-        var origins = config.Documents.ToDictionary(
-            d => DesiredState.Key(d.Resource!.Kind, d.Resource.Name),
-            d => new ResourceOrigin(d.FullPath, d.Start.Line, d.Start.Column));
+        var origins = config.Documents.ToDictionary(d => d.Resource!.Key, d => new ResourceOrigin(d.FullPath, d.Start.Line, d.Start.Column));
         return new DesiredState
         {
             Sources = Sorted<DirectorySource>(config),
@@ -113,7 +111,8 @@ public sealed class FolderLoader
     }
 
     private static List<T> Sorted<T>(LoadedConfig config) where T : Resource =>
-        config.All<T>().Select(r => r.Resource).OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+        config.All<T>().Select(r => r.Resource)
+            .OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>First 12 hex digits of SHA-256 over every YAML file's relative path and content, in path order.</summary>
     private static string Revision(IEnumerable<(string Relative, byte[] Bytes)> contents)

@@ -92,7 +92,7 @@ public sealed class FolderLoaderTests
         Assert.Equal([Platform.Windows, Platform.macOS], campaign.Platforms!);
 
         Assert.Equal(new ResourceOrigin(Path.GetFullPath(Path.Combine(config.Directory, "mappings", "all.yml")), 16, 1),
-            state.Origins[DesiredState.Key("ProvisioningMapping", "contractors")]);
+            state.Origins[new ResourceKey("ProvisioningMapping", "default", "contractors")]);
         Assert.Equal(new ResourceOrigin(Path.GetFullPath(Path.Combine(config.Directory, "base.yaml")), 1, 1), state.OriginOf(source));
         Assert.Matches("^[0-9a-f]{12}$", state.Revision);
     }
