@@ -60,7 +60,7 @@ internal sealed class ConfigDocument(string file, string fullPath, YamlJsonDocum
     {
         var position = yaml.Map.Locate(pointer, atKey);
         path ??= yaml.Map.PathOf(pointer);
-        return new ConfigError(File, position.Line, position.Column, path.Length == 0 ? Kind?.Kind ?? ConfigError.FileLevel : path, message);
+        return new ConfigError(File, position.Line, position.Column, path.Length == 0 ? Kind?.Kind ?? ConfigError.FileLevel : path, message, Key);
     }
 
     /// <summary>Where a field is, as "file:line:column", for messages that point at another document.</summary>

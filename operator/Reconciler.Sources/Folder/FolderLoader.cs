@@ -13,17 +13,16 @@ public sealed class FolderLoader
 {
     public LoadResult Load(string directory)
     {
-        if (!Directory.Exists(directory)) return Failed(ConfigError.Unlocated(directory, "folder does not exist"));
+        if (!Directory.Exists(directory)) return Failed(directory, "folder does not exist");
         var listing = FolderWalk.List(directory);
-        if (!listing.Complete) return new LoadResult(null, listing.Errors);
-        if (listing.Files.Count == 0 && listing.Errors.Count == 0)
-            return Failed(ConfigError.Unlocated(directory, "folder contains no .yaml or .yml files"));
+        if (!listing.Complete) return Failed(directory, listing.Errors);
+        if (listing.Files.Count == 0 && listing.Errors.Count == 0) return Failed(directory, "folder contains no .yaml or .yml files");
 
         var findings = new Findings();
         foreach (var error in listing.Errors) findings.Add(error);
+        var unreadable = new List<string>(listing.Unknown);
         var documents = new List<ConfigDocument>();
         var contents = new List<(string Relative, byte[] Bytes)>();
-        var everyFileParsed = listing.Unknown.Count == 0;
         var nodesLeft = YamlLimits.MaxNodesPerFolder;
         foreach (var file in listing.Files)
         {
@@ -31,14 +30,14 @@ public sealed class FolderLoader
             if (read.Error is not null)
             {
                 findings.Add(read.Error);
-                everyFileParsed = false;
+                unreadable.Add(file.Shown);
                 continue;
             }
             documents.AddRange(read.Documents.Select(d => new ConfigDocument(file.Shown, file.FullPath, d)));
         }
         foreach (var document in documents) ResourceDecoder.Decode(document, findings);
 
-        var config = new LoadedConfig(documents, everyFileParsed);
+        var config = new LoadedConfig(documents, everyFileParsed: unreadable.Count == 0);
         NameChecks.Check(config, findings);
         SourceChecks.Check(config, findings);
         MappingChecks.Check(config, findings);
@@ -48,11 +47,25 @@ public sealed class FolderLoader
         var errors = findings.Errors
             .OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column)
             .ToList();
-        if (errors.Count > 0 || documents.Any(d => d.Resource is null)) return new LoadResult(null, errors);
-        return new LoadResult(State(config, Revision(contents)) with { Location = directory }, errors);
+        var broken = errors.Where(e => e.Resource is not null).Select(e => e.Resource!.Value).ToHashSet();
+        // A document that cannot be told by its key declares something unknown, as an unreadable file does.
+        unreadable.AddRange(documents.Where(d => d.Key is null).Select(d => d.File));
+        var healthy = documents.Where(d => d.Resource is not null && d.Key is { } key && !broken.Contains(key)).ToList();
+        var partial = State(healthy, Revision(contents)) with { Location = directory };
+        var valid = errors.Count == 0 && healthy.Count == documents.Count;
+        return new LoadResult(valid ? partial : null, errors)
+        {
+            Partial = partial,
+            Broken = broken,
+            UnreadableFiles = unreadable.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+        };
     }
 
-    private static LoadResult Failed(ConfigError error) => new(null, [error]);
+    private static LoadResult Failed(string directory, string message) => Failed(directory, [ConfigError.Unlocated(directory, message)]);
+
+    /// <summary>Nothing of the folder could be read: everything it may declare is unknown.</summary>
+    private static LoadResult Failed(string directory, IReadOnlyList<ConfigError> errors) =>
+        new(null, errors) { Partial = new DesiredState { Location = directory }, UnreadableFiles = [directory] };
 
     private sealed record FileRead(IReadOnlyList<YamlJsonDocument> Documents, ConfigError? Error);
 
@@ -96,22 +109,24 @@ public sealed class FolderLoader
         return reader.ReadToEnd();
     }
 
-    private static DesiredState State(LoadedConfig config, string revision)
+    private static DesiredState State(IReadOnlyList<ConfigDocument> documents, string revision)
     {
-        var origins = config.Documents.ToDictionary(d => d.Resource!.Key, d => new ResourceOrigin(d.FullPath, d.Start.Line, d.Start.Column));
+        var origins = new Dictionary<ResourceKey, ResourceOrigin>();
+        foreach (var document in documents)
+            origins.TryAdd(document.Resource!.Key, new ResourceOrigin(document.FullPath, document.Start.Line, document.Start.Column));
         return new DesiredState
         {
-            Sources = Sorted<DirectorySource>(config),
-            Mappings = Sorted<ProvisioningMapping>(config),
-            QuotaPolicies = Sorted<StorageQuotaPolicy>(config),
-            Campaigns = Sorted<DeploymentCampaign>(config),
+            Sources = Sorted<DirectorySource>(documents),
+            Mappings = Sorted<ProvisioningMapping>(documents),
+            QuotaPolicies = Sorted<StorageQuotaPolicy>(documents),
+            Campaigns = Sorted<DeploymentCampaign>(documents),
             Revision = revision,
             Origins = origins,
         };
     }
 
-    private static List<T> Sorted<T>(LoadedConfig config) where T : Resource =>
-        config.All<T>().Select(r => r.Resource)
+    private static List<T> Sorted<T>(IEnumerable<ConfigDocument> documents) where T : Resource =>
+        documents.Select(d => d.Resource).OfType<T>()
             .OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>First 12 hex digits of SHA-256 over every YAML file's relative path and content, in path order.</summary>

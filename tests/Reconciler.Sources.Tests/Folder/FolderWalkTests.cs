@@ -57,8 +57,12 @@ public sealed class FolderWalkTests
         using var config = new TempConfig().WithBase();
         File.CreateSymbolicLink(Path.Combine(config.Directory, "gone.yaml"), Path.Combine(config.Directory, "nowhere.yaml"));
 
+        var result = config.Load();
+
         // (Errors() shows paths relative to the folder, the link's target too)
         Assert.Equal(["gone.yaml: cannot be read: it is a symbolic link to 'nowhere.yaml', which does not exist"], config.Errors());
+        Assert.Equal([Path.Join(config.Directory, "gone.yaml")], result.UnreadableFiles);
+        Assert.Equal(["hr-csv"], result.Partial.Sources.Select(s => s.Name));
     }
 
     [Fact]

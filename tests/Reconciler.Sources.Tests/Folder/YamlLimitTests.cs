@@ -153,7 +153,11 @@ public sealed class YamlLimitTests
     {
         using var config = new TempConfig().WithBase().Write("bomb.yaml", AliasBomb());
 
+        var result = config.Load();
+
         Assert.Equal(["bomb.yaml:5:8: (file): alias *d makes this document larger than 10,000 nodes once expanded; a resource needs far fewer"], config.Errors());
+        Assert.Equal([Path.Join(config.Directory, "bomb.yaml")], result.UnreadableFiles);
+        Assert.Equal(["hr-csv"], result.Partial.Sources.Select(s => s.Name));
     }
 
     [Fact]
