@@ -50,7 +50,10 @@ public sealed record DeploymentCampaignSpec
     [Description("Device replacement: restore the old device's data onto the new one.")]
     public ReplacementSettings? Replacement { get; init; }
 
-    [Description("Lifetime of mass-deployment tokens, as a Go-style duration.")]
+    /// <summary>What <see cref="TokenTTL"/> may be: from a minute to ten years.</summary>
+    public static readonly DurationRange TokenTTLRange = new(TimeSpan.FromMinutes(1), TimeSpan.FromHours(87600));
+
+    [Description("Lifetime of mass-deployment tokens, as a Go-style duration, between 1m and 87600h.")]
     public string TokenTTL { get; init; } = "2160h";
 }
 
@@ -79,7 +82,10 @@ public sealed record RolloutWave
     [Description("Cumulative percentage of devices (1-100) reached by the end of this wave.")]
     public int Percent { get; init; }
 
-    [Description("How long to wait after the wave before the next, as a Go-style duration.")]
+    /// <summary>What <see cref="BakeTime"/> may be: none at all up to 30 days.</summary>
+    public static readonly DurationRange BakeTimeRange = new(TimeSpan.Zero, TimeSpan.FromHours(720));
+
+    [Description("How long to wait after the wave before the next, as a Go-style duration, between 0s and 720h.")]
     public string? BakeTime { get; init; }
 }
 

@@ -23,13 +23,11 @@ public sealed record DesiredState
     /// </summary>
     public bool GenerationsAssigned { get; init; }
 
-    /// <summary>Where each resource came from, keyed by "Kind/name".</summary>
-    public IReadOnlyDictionary<string, ResourceOrigin> Origins { get; init; } = new Dictionary<string, ResourceOrigin>();
-
-    public static string Key(string kind, string name) => kind + "/" + name;
+    /// <summary>Where each resource came from, by its key (kind, namespace, name).</summary>
+    public IReadOnlyDictionary<ResourceKey, ResourceOrigin> Origins { get; init; } = new Dictionary<ResourceKey, ResourceOrigin>();
 
     public ResourceOrigin? OriginOf(Resource resource) =>
-        Origins.TryGetValue(Key(resource.Kind, resource.Name), out var origin) ? origin : null;
+        Origins.TryGetValue(resource.Key, out var origin) ? origin : null;
 
     public IEnumerable<Resource> All =>
         Sources.Cast<Resource>().Concat(Mappings).Concat(QuotaPolicies).Concat(Campaigns);

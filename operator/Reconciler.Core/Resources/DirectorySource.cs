@@ -27,7 +27,10 @@ public sealed record DirectorySourceSpec
     [Description("Kind of directory: Ldap, ActiveDirectory, Scim, AzureAD, GoogleWorkspace or Csv.")]
     public DirectorySourceType Type { get; init; }
 
-    [Description("How often the directory is read, as a Go-style duration (30s, 15m, 1h, 24h).")]
+    /// <summary>What <see cref="SyncInterval"/> may be: long enough not to hammer a directory, short enough to matter.</summary>
+    public static readonly DurationRange SyncIntervalRange = new(TimeSpan.FromSeconds(1), TimeSpan.FromHours(720));
+
+    [Description("How often the directory is read, as a Go-style duration (30s, 15m, 1h, 24h), between 1s and 720h.")]
     public string SyncInterval { get; init; } = "1h";
 
     [Description("When true, the source is neither read nor reconciled.")]
@@ -108,7 +111,10 @@ public sealed record CsvSettings
 
 public sealed record ScimSettings
 {
-    [Description("Lifetime of SCIM bearer tokens, as a Go-style duration.")]
+    /// <summary>What <see cref="TokenTTL"/> may be: from an hour to ten years.</summary>
+    public static readonly DurationRange TokenTTLRange = new(TimeSpan.FromHours(1), TimeSpan.FromHours(87600));
+
+    [Description("Lifetime of SCIM bearer tokens, as a Go-style duration, between 1h and 87600h.")]
     public string TokenTTL { get; init; } = "8760h";
 }
 

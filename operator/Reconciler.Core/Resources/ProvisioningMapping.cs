@@ -44,7 +44,7 @@ public sealed record ProvisioningMappingSpec
     [Description("The StorageQuotaPolicy of matched users.")]
     public ResourceRef? QuotaPolicyRef { get; init; }
 
-    [Description("Inline quota (50Gi, 1Ti; 0 = unlimited) when no quotaPolicyRef is given.")]
+    [Description("Inline quota (50Gi, 1Ti; 0 = unlimited; at most 8Ei) when no quotaPolicyRef is given.")]
     [IntOrString, JsonConverter(typeof(IntOrStringConverter))]
     public string? Quota { get; init; }
 

@@ -36,10 +36,10 @@ public abstract record Resource
 public sealed record ResourceMetadata
 {
     [System.ComponentModel.DataAnnotations.Required]
-    [Description("Unique name of the resource within its kind.")]
+    [Description("Unique name of the resource within its kind and namespace.")]
     public string Name { get; init; } = "";
 
-    [Description("Namespace, when the resource comes from a cluster.")]
+    [Description("Namespace, a DNS-1123 label; \"default\" when not set. References resolve within the namespace of the resource that makes them.")]
     public string? Namespace { get; init; }
 
     public Dictionary<string, string>? Labels { get; init; }

@@ -21,7 +21,7 @@ public sealed record StorageQuotaPolicy : Resource
 public sealed record StorageQuotaPolicySpec
 {
     [System.ComponentModel.DataAnnotations.Required]
-    [Description("Quota per user: 50Gi, 1Ti, 500Mi, or 0 for unlimited.")]
+    [Description("Quota per user: 50Gi, 1Ti, 500Mi, or 0 for unlimited; suffixes k, M, G, T, P, E and Ki to Ei; at most 8Ei.")]
     [IntOrString, JsonConverter(typeof(IntOrStringConverter))]
     public string Quota { get; init; } = "0";
 

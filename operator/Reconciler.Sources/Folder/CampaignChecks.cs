@@ -13,7 +13,7 @@ internal static class CampaignChecks
             if (string.IsNullOrWhiteSpace(spec.ClientVersion))
                 findings.Add(document, "spec.clientVersion", "clientVersion must not be empty");
             for (var i = 0; i < (spec.MappingRefs?.Count ?? 0); i++)
-                FieldChecks.Reference(document, $"spec.mappingRefs[{i}].name", ProvisioningMapping.KindName, spec.MappingRefs![i], config, findings);
+                FieldChecks.Reference(document, campaign, $"spec.mappingRefs[{i}].name", ProvisioningMapping.KindName, spec.MappingRefs![i], config, findings);
             if (spec.Method == DeploymentMethod.DeviceMapping)
             {
                 if (string.IsNullOrEmpty(spec.DeviceMap?.Path))
@@ -23,7 +23,7 @@ internal static class CampaignChecks
             }
             CheckWaves(document, spec.Rollout.Waves, findings);
             FieldChecks.Percent(document, "spec.rollout.maxFailurePercent", spec.Rollout.MaxFailurePercent, findings);
-            FieldChecks.Duration(document, "spec.tokenTTL", spec.TokenTTL, findings);
+            FieldChecks.Duration(document, "spec.tokenTTL", spec.TokenTTL, DeploymentCampaignSpec.TokenTTLRange, findings);
         }
     }
 
@@ -47,7 +47,7 @@ internal static class CampaignChecks
             else if (i == waves.Count - 1 && percent != 100)
                 findings.Add(document, path + ".percent", "the last wave must reach 100 percent");
             previous = Math.Max(previous, percent);
-            FieldChecks.Duration(document, path + ".bakeTime", waves[i].BakeTime, findings, allowZero: true);
+            FieldChecks.Duration(document, path + ".bakeTime", waves[i].BakeTime, RolloutWave.BakeTimeRange, findings);
         }
     }
 }

@@ -18,8 +18,20 @@ internal sealed class ConfigDocument(string file, string fullPath, YamlJsonDocum
 
     public ResourceKind? Kind { get; set; }
 
-    /// <summary>metadata.name when it is a string, even if the document is otherwise invalid.</summary>
+    /// <summary>metadata.name when it is a non-empty string, even if the document is otherwise invalid.</summary>
     public string? Name { get; set; }
+
+    /// <summary>metadata.namespace as written, when it is a string; null when it is not given.</summary>
+    public string? WrittenNamespace { get; set; }
+
+    /// <summary>False when metadata.namespace is given but is not a string: then the resource's key is unknown.</summary>
+    public bool NamespaceKnown { get; set; } = true;
+
+    /// <summary>The namespace the resource lives in: as written, or "default".</summary>
+    public string Namespace => string.IsNullOrEmpty(WrittenNamespace) ? ResourceKey.DefaultNamespace : WrittenNamespace;
+
+    /// <summary>Kind, namespace and name, once all three are known (even if the document is otherwise invalid).</summary>
+    public ResourceKey? Key => Kind is not null && Name is not null && NamespaceKnown ? new ResourceKey(Kind.Kind, Namespace, Name) : null;
 
     /// <summary>
     /// The typed resource. When the document failed the schema, it is decoded without the fields that failed
@@ -48,7 +60,7 @@ internal sealed class ConfigDocument(string file, string fullPath, YamlJsonDocum
     {
         var position = yaml.Map.Locate(pointer, atKey);
         path ??= yaml.Map.PathOf(pointer);
-        return new ConfigError(File, position.Line, position.Column, path.Length == 0 ? Kind?.Kind ?? ConfigError.FileLevel : path, message);
+        return new ConfigError(File, position.Line, position.Column, path.Length == 0 ? Kind?.Kind ?? ConfigError.FileLevel : path, message, Key);
     }
 
     /// <summary>Where a field is, as "file:line:column", for messages that point at another document.</summary>

@@ -5,11 +5,10 @@ namespace Reconciler.Sources.Folder;
 /// <summary>Checks of single fields that several kinds share: durations, quantities, secrets, references, files.</summary>
 internal static class FieldChecks
 {
-    public static void Duration(ConfigDocument document, string path, string? value, Findings findings, bool allowZero = false)
+    /// <summary>A Go-style duration within the field's documented range.</summary>
+    public static void Duration(ConfigDocument document, string path, string? value, DurationRange range, Findings findings)
     {
-        if (value is null) return;
-        if (!GoDuration.TryParse(value, out var duration, out var error)) findings.Add(document, path, error);
-        else if (duration == TimeSpan.Zero && !allowZero) findings.Add(document, path, $"{Last(path)} must be greater than 0");
+        if (value is not null && !GoDuration.TryParse(value, range, Last(path), out _, out var error)) findings.Add(document, path, error);
     }
 
     public static void Quantity(ConfigDocument document, string path, string? value, Findings findings)
@@ -34,14 +33,23 @@ internal static class FieldChecks
         else if (set.Count > 1) findings.Add(document, path, $"set only one of env, file or secretRef, not {string.Join(" and ", set)}");
     }
 
-    /// <summary>A reference by name to a resource of another kind that must be declared somewhere in the folder.</summary>
-    public static bool Reference(ConfigDocument document, string path, string kind, ResourceRef? reference, LoadedConfig config, Findings findings)
+    /// <summary>
+    /// A reference by name to a resource of another kind that must be declared somewhere in the folder, in the
+    /// namespace of the resource <paramref name="from"/> that makes it.
+    /// </summary>
+    public static bool Reference(ConfigDocument document, Resource from, string path, string kind, ResourceRef? reference, LoadedConfig config, Findings findings)
     {
         if (reference is null) return false;
-        var names = config.NamesOf(kind);
+        var names = config.NamesOf(kind, from.Namespace);
         if (names.Contains(reference.Name)) return true;
         if (!config.EveryFileParsed) return false;
-        findings.Add(document, path, $"{kind} '{reference.Name}' does not exist{Spelling.Suggest(reference.Name, names)}");
+        var hint = Spelling.Suggest(reference.Name, names);
+        if (hint.Length == 0 && config.NamespacesDeclaring(kind, reference.Name) is { Count: > 0 } elsewhere)
+        {
+            hint = $" (a reference resolves within namespace '{from.Namespace}'; '{reference.Name}' is declared in namespace "
+                + string.Join(", ", elsewhere.Select(n => $"'{n}'")) + ")";
+        }
+        findings.Add(document, path, $"{kind} '{ResourceKey.Qualify(from.Namespace, reference.Name)}' does not exist{hint}");
         return false;
     }
 

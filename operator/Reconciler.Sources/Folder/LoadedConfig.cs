@@ -17,11 +17,19 @@ internal sealed class LoadedConfig(IReadOnlyList<ConfigDocument> documents, bool
     public IEnumerable<(ConfigDocument Document, T Resource)> All<T>() where T : Resource =>
         Documents.Where(d => d.Resource is T).Select(d => (d, (T)d.Resource!));
 
-    /// <summary>The first valid resource of a kind with this name.</summary>
-    public T? Find<T>(string name) where T : Resource =>
-        All<T>().Select(r => r.Resource).FirstOrDefault(r => r.Name == name);
+    /// <summary>The first valid resource with this key.</summary>
+    public T? Find<T>(ResourceKey key) where T : Resource =>
+        All<T>().Select(r => r.Resource).FirstOrDefault(r => r.Key == key);
 
-    /// <summary>Names declared for a kind by any document, valid or not, so one broken file does not make references to it dangle.</summary>
-    public IReadOnlyCollection<string> NamesOf(string kind) =>
-        Documents.Where(d => d.Kind?.Kind == kind && d.Name is not null).Select(d => d.Name!).Distinct().ToList();
+    /// <summary>
+    /// Names declared for a kind in a namespace by any document, valid or not, so one broken file does not make
+    /// references to it dangle.
+    /// </summary>
+    public IReadOnlyCollection<string> NamesOf(string kind, string @namespace) =>
+        Documents.Where(d => d.Key is { } key && key.Kind == kind && key.Namespace == @namespace).Select(d => d.Name!).Distinct().ToList();
+
+    /// <summary>The namespaces that declare a resource of this kind and name, in order.</summary>
+    public IReadOnlyList<string> NamespacesDeclaring(string kind, string name) =>
+        Documents.Where(d => d.Key is { } key && key.Kind == kind && key.Name == name).Select(d => d.Namespace)
+            .Distinct().Order(StringComparer.Ordinal).ToList();
 }

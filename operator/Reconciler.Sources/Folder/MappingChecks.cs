@@ -11,13 +11,13 @@ internal static class MappingChecks
         foreach (var (document, mapping) in config.All<ProvisioningMapping>())
         {
             var spec = mapping.Spec;
-            FieldChecks.Reference(document, "spec.sourceRef.name", DirectorySource.KindName, spec.SourceRef, config, findings);
+            FieldChecks.Reference(document, mapping, "spec.sourceRef.name", DirectorySource.KindName, spec.SourceRef, config, findings);
             if (spec.QuotaPolicyRef is not null && spec.Quota is not null)
                 findings.Add(document, "spec.quota", "set either quotaPolicyRef or quota, not both", atKey: true);
             FieldChecks.Quantity(document, "spec.quota", spec.Quota, findings);
-            if (FieldChecks.Reference(document, "spec.quotaPolicyRef.name", StorageQuotaPolicy.KindName, spec.QuotaPolicyRef, config, findings))
-                CheckRegion(document, mapping, config.Find<StorageQuotaPolicy>(spec.QuotaPolicyRef!.Name), findings);
-            CheckFilter(document, spec.Filter, config.Find<DirectorySource>(spec.SourceRef.Name), findings);
+            if (FieldChecks.Reference(document, mapping, "spec.quotaPolicyRef.name", StorageQuotaPolicy.KindName, spec.QuotaPolicyRef, config, findings))
+                CheckRegion(document, mapping, config.Find<StorageQuotaPolicy>(mapping.Key.Sibling(StorageQuotaPolicy.KindName, spec.QuotaPolicyRef!.Name)), findings);
+            CheckFilter(document, spec.Filter, config.Find<DirectorySource>(mapping.Key.Sibling(DirectorySource.KindName, spec.SourceRef.Name)), findings);
         }
         CheckPriorities(config, findings);
     }
@@ -26,7 +26,7 @@ internal static class MappingChecks
     {
         if (policy?.Spec.AllowedRegions is not { Count: > 0 } regions || regions.Contains(mapping.Spec.StorageRegion)) return;
         findings.Add(document, "spec.storageRegion",
-            $"mapping '{mapping.Name}' uses storage region '{mapping.Spec.StorageRegion}', but StorageQuotaPolicy '{policy.Name}' allows only {string.Join(", ", regions)}");
+            $"mapping '{mapping.Key.QualifiedName}' uses storage region '{mapping.Spec.StorageRegion}', but StorageQuotaPolicy '{policy.Key.QualifiedName}' allows only {string.Join(", ", regions)}");
     }
 
     private static void CheckFilter(ConfigDocument document, UserFilter filter, DirectorySource? source, Findings findings)
@@ -35,7 +35,7 @@ internal static class MappingChecks
             && source.Spec.Type is not (DirectorySourceType.Ldap or DirectorySourceType.ActiveDirectory))
         {
             findings.Add(document, "spec.filter.ldapFilter",
-                $"ldapFilter needs an Ldap or ActiveDirectory source, but DirectorySource '{source.Name}' is {source.Spec.Type}");
+                $"ldapFilter needs an Ldap or ActiveDirectory source, but DirectorySource '{source.Key.QualifiedName}' is {source.Spec.Type}");
         }
         for (var i = 0; i < (filter.Attributes?.Count ?? 0); i++)
             CheckCondition(document, $"spec.filter.attributes[{i}]", filter.Attributes![i], findings);
@@ -70,14 +70,15 @@ internal static class MappingChecks
 
     private static void CheckPriorities(LoadedConfig config, Findings findings)
     {
-        var groups = config.All<ProvisioningMapping>().GroupBy(m => (m.Resource.Spec.SourceRef.Name, m.Resource.Spec.Priority));
+        var groups = config.All<ProvisioningMapping>()
+            .GroupBy(m => (Source: m.Resource.Key.Sibling(DirectorySource.KindName, m.Resource.Spec.SourceRef.Name), m.Resource.Spec.Priority));
         foreach (var group in groups)
         {
             var (_, first) = group.First();
             foreach (var (document, later) in group.Skip(1))
             {
                 findings.Add(document, "spec.priority",
-                    $"mappings '{first.Name}' and '{later.Name}' of DirectorySource '{group.Key.Name}' both have priority {group.Key.Priority}; give each a different priority");
+                    $"mappings '{first.Key.QualifiedName}' and '{later.Key.QualifiedName}' of DirectorySource '{group.Key.Source.QualifiedName}' both have priority {group.Key.Priority}; give each a different priority");
             }
         }
     }

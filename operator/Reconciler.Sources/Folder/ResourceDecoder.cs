@@ -25,7 +25,7 @@ internal static class ResourceDecoder
         if (!versionOk || kind is null) return;
 
         document.Kind = kind;
-        if ((root["metadata"] as JsonObject)?["name"] is JsonValue name && name.TryGetValue<string>(out var text)) document.Name = text;
+        Identify(document, root["metadata"] as JsonObject);
 
         var results = ValidationSchemas.For(kind).Evaluate(JsonSerializer.SerializeToElement(root), new EvaluationOptions { OutputFormat = OutputFormat.List });
         var decoded = root;
@@ -53,6 +53,23 @@ internal static class ResourceDecoder
         if ((root["metadata"] as JsonObject)?["generation"] is null)
             resource = resource with { Metadata = resource.Metadata with { Generation = 1 } };
         document.Resource = resource;
+    }
+
+    /// <summary>Name and namespace, read before the schema so that even an invalid document is known by its key.</summary>
+    private static void Identify(ConfigDocument document, JsonObject? metadata)
+    {
+        if (metadata?["name"] is JsonValue name && name.TryGetValue<string>(out var text) && text.Length > 0) document.Name = text;
+        switch (metadata?["namespace"])
+        {
+            case null:
+                break;
+            case JsonValue value when value.TryGetValue<string>(out var written):
+                document.WrittenNamespace = written;
+                break;
+            default:
+                document.NamespaceKnown = false;
+                break;
+        }
     }
 
     /// <summary>

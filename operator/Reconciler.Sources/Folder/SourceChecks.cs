@@ -20,11 +20,11 @@ internal static class SourceChecks
         {
             var spec = source.Spec;
             CheckType(document, spec, findings);
-            FieldChecks.Duration(document, "spec.syncInterval", spec.SyncInterval, findings);
+            FieldChecks.Duration(document, "spec.syncInterval", spec.SyncInterval, DirectorySourceSpec.SyncIntervalRange, findings);
             FieldChecks.Percent(document, "spec.deletionGuard.maxDeletePercent", spec.DeletionGuard.MaxDeletePercent, findings);
             if (spec.DeletionGuard.MaxDeleteCount < 0)
                 findings.Add(document, "spec.deletionGuard.maxDeleteCount", "maxDeleteCount must not be negative");
-            FieldChecks.Duration(document, "spec.scim.tokenTTL", spec.Scim?.TokenTTL, findings);
+            FieldChecks.Duration(document, "spec.scim.tokenTTL", spec.Scim?.TokenTTL, ScimSettings.TokenTTLRange, findings);
             FieldChecks.Secret(document, "spec.ldap.bindPassword", spec.Ldap?.BindPassword, findings);
             FieldChecks.Secret(document, "spec.azureAD.clientSecret", spec.AzureAD?.ClientSecret, findings);
             FieldChecks.Secret(document, "spec.googleWorkspace.serviceAccountKey", spec.GoogleWorkspace?.ServiceAccountKey, findings);

@@ -9,33 +9,36 @@ namespace Reconciler.Sources.Folder;
 /// <summary>One YAML document as JSON, with the position of every node.</summary>
 internal sealed record YamlJsonDocument(JsonNode Root, SourceMap Map, Position Start);
 
-/// <summary>The documents of one YAML file, or why it could not be read.</summary>
-internal sealed record YamlReadResult(IReadOnlyList<YamlJsonDocument> Documents, Position ErrorAt, string? Error);
+/// <summary>The documents of one YAML file and the nodes they hold, or why it could not be read.</summary>
+internal sealed record YamlReadResult(IReadOnlyList<YamlJsonDocument> Documents, Position ErrorAt, string? Error, int Nodes = 0);
 
 /// <summary>
 /// Reads YAML with YamlDotNet's representation model into System.Text.Json nodes. Plain scalars become
-/// null, booleans and numbers where YAML 1.2 says so; quoted scalars are always strings.
+/// null, booleans and numbers where YAML 1.2 says so; quoted scalars are always strings. The text is first
+/// checked against <see cref="YamlLimits"/> without building anything, so the tree built here is bounded
+/// in depth (the conversion may recurse) and in size (aliases are expanded).
 /// </summary>
 internal static partial class YamlJsonReader
 {
     private const string StringTag = "tag:yaml.org,2002:str";
 
-    public static YamlReadResult Read(string text)
+    public static YamlReadResult Read(string text, int nodesLeft = YamlLimits.MaxNodesPerFolder)
     {
-        var scanner = new Scanner(new StringReader(text));
+        if (YamlLimits.Check(text, nodesLeft, out var nodes) is { } problem) return new([], problem.At, problem.Message);
         var stream = new YamlStream();
         try
         {
-            stream.Load(new Parser(scanner));
+            stream.Load(new Parser(new StringReader(text)));
         }
         catch (YamlException e)
         {
-            return Failed(Position.Of(e.Start), e.Message);
+            // What the parser accepts but the tree does not, such as duplicate keys.
+            return new([], Position.Of(e.Start), "invalid YAML: " + YamlSyntax.Describe(e.Message));
         }
-        catch (InvalidOperationException)
+        catch (ArgumentException)
         {
-            // YamlDotNet's scanner throws this instead of a YamlException for some unterminated flow collections.
-            return Failed(Position.Of(scanner.CurrentPosition), "the text cannot be read from here on; look for an unclosed [, { or quote");
+            // YamlDotNet's tree loader refuses some event sequences its parser produces for broken text.
+            return new([], new Position(1, 1), "invalid YAML: cannot be parsed");
         }
         var documents = new List<YamlJsonDocument>();
         foreach (var document in stream.Documents)
@@ -48,19 +51,11 @@ internal static partial class YamlJsonReader
             }
             catch (YamlException e)
             {
-                return Failed(Position.Of(e.Start), e.Message);
+                return new([], Position.Of(e.Start), "invalid YAML: " + e.Message);
             }
             if (root is not null) documents.Add(new YamlJsonDocument(root, map, Position.Of(document.RootNode.Start)));
         }
-        return new YamlReadResult(documents, default, null);
-    }
-
-    private static YamlReadResult Failed(Position at, string message) => new([], at, "invalid YAML: " + Describe(message));
-
-    private static string Describe(string message)
-    {
-        var text = message.Trim().TrimEnd('.');
-        return text.Length == 0 ? "cannot be parsed" : char.ToLowerInvariant(text[0]) + text[1..];
+        return new YamlReadResult(documents, default, null, nodes);
     }
 
     private static JsonNode? Convert(YamlNode node, string pointer, string path, Position? key, SourceMap map)

@@ -92,7 +92,7 @@ public sealed class FolderLoaderTests
         Assert.Equal([Platform.Windows, Platform.macOS], campaign.Platforms!);
 
         Assert.Equal(new ResourceOrigin(Path.GetFullPath(Path.Combine(config.Directory, "mappings", "all.yml")), 16, 1),
-            state.Origins[DesiredState.Key("ProvisioningMapping", "contractors")]);
+            state.Origins[new ResourceKey("ProvisioningMapping", "default", "contractors")]);
         Assert.Equal(new ResourceOrigin(Path.GetFullPath(Path.Combine(config.Directory, "base.yaml")), 1, 1), state.OriginOf(source));
         Assert.Matches("^[0-9a-f]{12}$", state.Revision);
     }
@@ -119,7 +119,7 @@ public sealed class FolderLoaderTests
         var result = new Reconciler.Sources.Folder.FolderLoader().Load(missing);
 
         Assert.Null(result.State);
-        Assert.Equal($"{missing}:0:0: (file): folder does not exist", Assert.Single(result.Errors).ToString());
+        Assert.Equal($"{missing}: folder does not exist", Assert.Single(result.Errors).ToString());
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class FolderLoaderTests
 
         var error = Assert.Single(config.Load().Errors);
 
-        Assert.Equal($"{config.Directory}:0:0: (file): folder contains no .yaml or .yml files", error.ToString());
+        Assert.Equal($"{config.Directory}: folder contains no .yaml or .yml files", error.ToString());
     }
 
     [Fact]

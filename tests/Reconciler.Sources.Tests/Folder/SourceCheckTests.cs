@@ -85,7 +85,7 @@ public sealed class SourceCheckTests
 
         config.AssertErrors(
             "test.yaml:7:17: spec.syncInterval: '1 hour' is not a duration; write e.g. 30s, 15m, 1h, 24h (units ms, s, m, h)",
-            "test.yaml:15:17: spec.syncInterval: syncInterval must be greater than 0");
+            "test.yaml:15:17: spec.syncInterval: '0s' is out of range: syncInterval must be between 1s and 720h");
     }
 
     [Fact]
