@@ -126,6 +126,10 @@ public sealed class CsvDirectoryConnectorTests : IDisposable
         Assert.Equal("Jörg Müller", bom.Users[0].Details.DisplayName);
     }
 
+    /// <remarks>
+    /// A value with line breaks is parsed whole (the problem shows it), but no imported value may carry a control
+    /// character, so its row is skipped, named by the line it starts on.
+    /// </remarks>
     [Fact]
     public async Task Import_QuotedFieldsWithCommasAndLineBreaks_KeepLaterLineNumbersRight()
     {
@@ -138,10 +142,14 @@ public sealed class CsvDirectoryConnectorTests : IDisposable
 
         var snapshot = await folder.ImportAsync();
 
-        Assert.Equal(["u1", "u2", "u4"], snapshot.Users.Select(u => u.Id));
+        Assert.Equal(["u1", "u4"], snapshot.Users.Select(u => u.Id));
         Assert.Equal("Head of \"Sales\", EMEA", snapshot.Users[0].Details.Title);
-        Assert.Equal("first line\nsecond line\nthird line", snapshot.Users[1].Details.Title);
-        Assert.Equal([$"{path}:7: expected 4 fields as in the header, found 3; row skipped"], snapshot.Problems);
+        Assert.Equal(
+            [
+                $"{path}:3: title contains the control character U+000A ('first line\\u{{000A}}second line\\u{{000A}}thi… (33 characters)'); row skipped",
+                $"{path}:7: expected 4 fields as in the header, found 3; row skipped",
+            ],
+            snapshot.Problems);
     }
 
     [Fact]

@@ -111,8 +111,8 @@ public sealed class CsvProblemTests : IDisposable
 
         var snapshot = await folder.ImportAsync();
 
-        Assert.True(snapshot.Failed);
-        Assert.StartsWith($"{folder.PathOf("users.csv")}: the file is not UTF-8 text", Assert.Single(snapshot.Problems));
+        AssertFailed(snapshot, $"{folder.PathOf("users.csv")}:2: the file is not UTF-8 text (byte 0xF6 on this line is not UTF-8); " +
+            "save it as UTF-8, e.g. 'CSV UTF-8' in Excel");
     }
 
     private static void AssertFailed(Reconciler.Core.Directory.DirectorySnapshot snapshot, string problem)
