@@ -11,7 +11,12 @@ namespace Reconciler.Connectors.Csv;
 /// (';'-separated), organizationalUnit, enabled (true/false, yes/no, 1/0; blank is true); any other column becomes
 /// an attribute. The columns of id, userName, email, displayName, givenName, surname, department and title may be
 /// renamed by the source's <c>spec.attributes</c>. UTF-8, with or without a byte-order mark, or UTF-16 with one.
-/// Every read is a full read, streamed row by row.
+/// <para>
+/// Every read is a full read, streamed row by row. Its cursor is a fingerprint of the file's bytes, the attribute
+/// mapping and the reader's format version: when the stored cursor matches the file as it is now, the file is only
+/// hashed, not parsed, and the read is an empty delta. A read that skipped rows gets no cursor, so the next one reads
+/// the file again and reports them again.
+/// </para>
 /// </summary>
 public sealed class CsvDirectoryConnector : IDirectoryConnector
 {
@@ -25,14 +30,24 @@ public sealed class CsvDirectoryConnector : IDirectoryConnector
         var shownPath = SafeText.Show(path, 1024);
         var mapping = source.Spec.Attributes;
 
+        if (context.Cursor is { } cursor)
+        {
+            await using var unchanged = CsvFile.Open(path, shownPath, CsvFingerprint.Start(mapping));
+            if (await unchanged.HashToEndAsync(cancellationToken) == cursor)
+            {
+                yield return new ReadEnd(ReadMode.Delta, cursor);
+                yield break;
+            }
+        }
+
         Action<long>? progress = context.Progress is { } watcher
             ? usersRead => watcher.Report(new ImportProgress(source.Name, usersRead, null))
             : null;
         await using var file = CsvFile.Open(path, shownPath, CsvFingerprint.Start(mapping));
         var users = new CsvUserFile(shownPath, mapping, progress);
         await foreach (var entry in users.ReadAsync(new CsvText(file), cancellationToken)) yield return entry;
-        file.Fingerprint();
-        yield return new ReadEnd(ReadMode.Full, null, users.GroupsSeen);
+        var fingerprint = file.Fingerprint();
+        yield return new ReadEnd(ReadMode.Full, users.Complete ? fingerprint : null, users.GroupsSeen);
     }
 
     /// <summary>The export's full path; a path that cannot name a CSV file fails the read until someone fixes it.</summary>
