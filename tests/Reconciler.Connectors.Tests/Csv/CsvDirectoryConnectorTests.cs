@@ -43,6 +43,25 @@ public sealed class CsvDirectoryConnectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_ValuesThatRepeat_AreOneObjectForAllUsers()
+    {
+        folder.Write("users.csv", $"{Header},costCenter\n"
+            + "u1,a,a@x.com,A A,Ann,Lee,R&D,Engineer,eng;all,ou=people,yes,CC-7\n"
+            + "u2,b,b@x.com,B B,Ann,Lee,R&D,Engineer,eng;all,ou=people,yes,CC-7\n");
+
+        var snapshot = await folder.ImportAsync();
+
+        var (first, second) = (snapshot.Users[0], snapshot.Users[1]);
+        Assert.Same(first.Details.GivenName, second.Details.GivenName);
+        Assert.Same(first.Details.Surname, second.Details.Surname);
+        Assert.Same(first.Details.Department, second.Details.Department);
+        Assert.Same(first.Details.Title, second.Details.Title);
+        Assert.Same(first.OrganizationalUnit, second.OrganizationalUnit);
+        Assert.Same(first.Groups, second.Groups);
+        Assert.Same(first.Attributes!["costCenter"], second.Attributes!["costCenter"]);
+    }
+
+    [Fact]
     public async Task Import_MatchesColumnsByNameInAnyOrderAndCase_OptionalOnesMayBeMissing()
     {
         folder.Write("users.csv", "EMAIL, Id ,USERNAME\nalice@example.com,u1,alice\n");
