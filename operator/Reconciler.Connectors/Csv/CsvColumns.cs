@@ -26,7 +26,7 @@ internal sealed record CsvColumns(int Count)
     public int Enabled { get; private init; } = Absent;
 
     /// <summary>Index and header of every column that is not a user field.</summary>
-    public IReadOnlyList<(int Index, string Name)> Attributes { get; private init; } = [];
+    public (int Index, string Name)[] Attributes { get; private init; } = [];
 
     /// <summary>
     /// Reads the header. The names of id, userName, email, displayName, givenName, surname, department and title
@@ -90,7 +90,7 @@ internal sealed record CsvColumns(int Count)
         problem = null;
         return columns with
         {
-            Attributes = names.Where(n => !used.Contains(n.Value)).OrderBy(n => n.Value).Select(n => (n.Value, n.Key)).ToList(),
+            Attributes = [.. names.Where(n => !used.Contains(n.Value)).OrderBy(n => n.Value).Select(n => (n.Value, n.Key))],
         };
     }
 

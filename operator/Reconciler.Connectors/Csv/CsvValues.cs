@@ -1,10 +1,11 @@
 namespace Reconciler.Connectors.Csv;
 
 /// <summary>
-/// Values that repeat from user to user — departments, titles, units, names, attribute values and whole group lists —
-/// kept once each, so a million users do not carry a million copies of "Engineering". Each pool stops remembering
-/// new values past a bound, so a file of unique values costs no more than one without pooling. Also counts the
-/// distinct groups of the users imported.
+/// Values that repeat from user to user — departments, titles, units, given names, attribute values and whole group
+/// lists — kept once each, so a million users do not carry a million copies of "Engineering". Ids, user names,
+/// emails, display names and surnames mostly differ from user to user; pooling them would cost more than it saves.
+/// Each pool stops remembering new values past a bound, so a file of unique values costs no more than one without
+/// pooling. Also counts the distinct groups of the users imported.
 /// </summary>
 internal sealed class CsvValues
 {
@@ -21,7 +22,6 @@ internal sealed class CsvValues
     public Pool Titles { get; } = new();
     public Pool Units { get; } = new();
     public Pool GivenNames { get; } = new();
-    public Pool Surnames { get; } = new();
     public Pool Attributes { get; } = new();
 
     public int GroupsSeen => groupsSeen.Count;
