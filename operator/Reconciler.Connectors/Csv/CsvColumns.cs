@@ -1,4 +1,6 @@
+using Reconciler.Core.Directory;
 using Reconciler.Core.Resources;
+using Reconciler.Core.Text;
 
 namespace Reconciler.Connectors.Csv;
 
@@ -24,7 +26,7 @@ internal sealed record CsvColumns(int Count)
     public int Enabled { get; private init; } = Absent;
 
     /// <summary>Index and header of every column that is not a user field.</summary>
-    public IReadOnlyList<(int Index, string Name)> Attributes { get; private init; } = [];
+    public (int Index, string Name)[] Attributes { get; private init; } = [];
 
     /// <summary>
     /// Reads the header. The names of id, userName, email, displayName, givenName, surname, department and title
@@ -38,9 +40,14 @@ internal sealed record CsvColumns(int Count)
         {
             var name = Clean(header[i]);
             if (name.Length == 0) continue;
+            if (NameProblem(name, i) is { } unusable)
+            {
+                problem = unusable;
+                return null;
+            }
             if (!names.TryAdd(name, i))
             {
-                problem = $"column '{name}' appears twice";
+                problem = $"column '{SafeText.Show(name)}' appears twice";
                 return null;
             }
         }
@@ -52,8 +59,8 @@ internal sealed record CsvColumns(int Count)
         if (missing.Count > 0)
         {
             problem = missing.Count == 1
-                ? $"missing column '{missing[0]}'"
-                : $"missing columns {string.Join(", ", missing.Select(m => $"'{m}'"))}";
+                ? $"missing column '{SafeText.Show(missing[0])}'"
+                : $"missing columns {string.Join(", ", missing.Select(m => $"'{SafeText.Show(m)}'"))}";
             if (header.Count == 1 && header[0].Contains(';')) problem += "; the header looks separated by ';', but columns must be separated by ','";
             return null;
         }
@@ -83,8 +90,23 @@ internal sealed record CsvColumns(int Count)
         problem = null;
         return columns with
         {
-            Attributes = names.Where(n => !used.Contains(n.Value)).OrderBy(n => n.Value).Select(n => (n.Value, n.Key)).ToList(),
+            Attributes = [.. names.Where(n => !used.Contains(n.Value)).OrderBy(n => n.Value).Select(n => (n.Value, n.Key))],
         };
+    }
+
+    /// <summary>
+    /// A column name that no user could carry as an attribute name fails the header once, rather than every row.
+    /// NULs between the letters are what a UTF-16 file without a byte-order mark looks like.
+    /// </summary>
+    private static string? NameProblem(string name, int index)
+    {
+        if (name.Length > ImportedUserCheck.MaxFieldLength)
+        {
+            return $"the name of column {index + 1} is {name.Length:N0} characters long; at most {ImportedUserCheck.MaxFieldLength:N0} are allowed";
+        }
+        if (SafeText.FirstUnsafe(name) is not { } rune) return null;
+        var problem = $"the name of column {index + 1} contains the control character {SafeText.Name(rune)} ('{SafeText.Show(name, 40)}')";
+        return rune.Value == 0 ? problem + "; is the file UTF-16 without a byte-order mark? Save it as UTF-8" : problem;
     }
 
     /// <summary>Header names are trimmed; a byte-order mark that reached the text (a file saved twice) is dropped.</summary>

@@ -1,6 +1,7 @@
-using System.Text;
-using Reconciler.Core.Directory;
+using System.Runtime.CompilerServices;
 using Reconciler.Core.Resources;
+using Reconciler.Core.Status;
+using Reconciler.Core.Text;
 
 namespace Reconciler.Connectors.Csv;
 
@@ -10,53 +11,63 @@ namespace Reconciler.Connectors.Csv;
 /// (';'-separated), organizationalUnit, enabled (true/false, yes/no, 1/0; blank is true); any other column becomes
 /// an attribute. The columns of id, userName, email, displayName, givenName, surname, department and title may be
 /// renamed by the source's <c>spec.attributes</c>. UTF-8, with or without a byte-order mark, or UTF-16 with one.
+/// <para>
+/// Every read is a full read, streamed row by row. Its cursor is a fingerprint of the file's bytes, the attribute
+/// mapping and the reader's format version: when the stored cursor matches the file as it is now, the file is only
+/// hashed, not parsed, and the read is an empty delta. A read that skipped rows gets no cursor, so the next one reads
+/// the file again and reports them again.
+/// </para>
 /// </summary>
 public sealed class CsvDirectoryConnector : IDirectoryConnector
 {
-    /// <summary>Invalid bytes fail the read rather than turn names into replacement characters.</summary>
-    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private const int BufferSize = 1 << 16;
-
     public DirectorySourceType Type => DirectorySourceType.Csv;
 
     public async IAsyncEnumerable<DirectoryEntry> ReadAsync(
-        DirectorySource source, ReadContext context, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        DirectorySource source, ReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var read = await ReadFileAsync(source, context, cancellationToken);
-        if (read.Failed) throw new DirectoryReadException(Core.Status.ErrorClass.Transient, read.Problems[0]);
-        foreach (var user in read.Users) yield return new UserEntry(user);
-        foreach (var problem in read.Problems) yield return new ProblemEntry(problem);
-        yield return new ReadEnd(ReadMode.Full, null, read.GroupsSeen);
-    }
+        cancellationToken.ThrowIfCancellationRequested();
+        var path = PathOf(source, context);
+        var shownPath = SafeText.Show(path, 1024);
+        var mapping = source.Spec.Attributes;
 
-    private static async Task<CsvUserFile.Result> ReadFileAsync(DirectorySource source, ReadContext context, CancellationToken cancellationToken)
-    {
-        var file = source.Spec.Csv?.Path;
-        if (string.IsNullOrWhiteSpace(file)) return Failure($"DirectorySource {source.Name}: spec.csv.path is not set");
-        var path = Path.GetFullPath(Path.Combine(context.BaseDirectory, file));
-        if (Directory.Exists(path)) return Failure($"{path}: is a folder, not a CSV file");
-        if (!File.Exists(path)) return Failure($"{path}: file not found");
+        if (context.Cursor is { } cursor)
+        {
+            await using var unchanged = CsvFile.Open(path, shownPath, CsvFingerprint.Start(mapping));
+            if (await unchanged.HashToEndAsync(cancellationToken) == cursor)
+            {
+                yield return new ReadEnd(ReadMode.Delta, cursor);
+                yield break;
+            }
+        }
 
         Action<long>? progress = context.Progress is { } watcher
             ? usersRead => watcher.Report(new ImportProgress(source.Name, usersRead, null))
             : null;
-        try
-        {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-                BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            using var text = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: true, BufferSize);
-            return await CsvUserFile.ReadAsync(text, path, source.Spec.Attributes, progress, cancellationToken);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return Failure($"{path}: file not found");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Failure($"{path}: cannot read the file: {e.Message}");
-        }
+        await using var file = CsvFile.Open(path, shownPath, CsvFingerprint.Start(mapping));
+        var users = new CsvUserFile(shownPath, mapping, progress);
+        await foreach (var entry in users.ReadAsync(new CsvText(file), cancellationToken)) yield return entry;
+        var fingerprint = file.Fingerprint();
+        yield return new ReadEnd(ReadMode.Full, users.Complete ? fingerprint : null, users.GroupsSeen);
     }
 
-    private static CsvUserFile.Result Failure(string problem) => new([], [problem], Failed: true, GroupsSeen: 0);
+    /// <summary>The export's full path; a path that cannot name a CSV file fails the read until someone fixes it.</summary>
+    private static string PathOf(DirectorySource source, ReadContext context)
+    {
+        var file = source.Spec.Csv?.Path;
+        if (string.IsNullOrWhiteSpace(file)) throw Stalling($"DirectorySource {SafeText.Show(source.Name)}: spec.csv.path is not set");
+        string path;
+        try
+        {
+            path = Path.GetFullPath(Path.Combine(context.BaseDirectory, file));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw Stalling($"DirectorySource {SafeText.Show(source.Name)}: spec.csv.path '{SafeText.Show(file)}' is not a valid path");
+        }
+        if (Directory.Exists(path)) throw Stalling($"{SafeText.Show(path, 1024)}: is a folder, not a CSV file");
+        if (!File.Exists(path)) throw Stalling($"{SafeText.Show(path, 1024)}: file not found");
+        return path;
+    }
+
+    private static DirectoryReadException Stalling(string message) => new(ErrorClass.Stalling, message);
 }

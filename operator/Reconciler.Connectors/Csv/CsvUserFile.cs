@@ -1,201 +1,165 @@
-using System.Globalization;
-using System.Text;
-using CsvHelper;
-using CsvHelper.Configuration;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using nietras.SeparatedValues;
 using Reconciler.Core.Directory;
 using Reconciler.Core.Resources;
+using Reconciler.Core.Status;
+using Reconciler.Core.Text;
 
 namespace Reconciler.Connectors.Csv;
 
 /// <summary>
-/// Reads the users of one CSV export, streaming, record by record. A bad row is skipped and reported with its
-/// physical line; a bad file (no header, broken quoting, not text) stops the read and fails it as a whole.
+/// Reads the users of one CSV export row by row and yields each as it is parsed; what it keeps is the current row, the
+/// ids seen (to name the line a duplicate first appeared on) and the pooled values. A bad row is skipped and named by
+/// its physical line; a bad file (no header, broken quoting, not text) fails the read as a whole.
 /// </summary>
-internal sealed class CsvUserFile
+/// <param name="shownPath">Names the file in problems.</param>
+/// <param name="progress">Called with the number of users read so far, every thousand rows and at the end.</param>
+internal sealed class CsvUserFile(string shownPath, AttributeMapping? mapping, Action<long>? progress)
 {
     private const int ProblemsShown = 100;
     private const int ProgressEvery = 1000;
 
-    private readonly string path;
-    private readonly List<ImportedUser> users = [];
-    private readonly List<string> problems = [];
-    private readonly Dictionary<string, int> lineOfId = new(StringComparer.Ordinal);
-    private readonly HashSet<string> groups = new(StringComparer.Ordinal);
-    private int problemsNotShown;
+    /// <summary>
+    /// The line each id was first on, by a 128-bit hash of the id: no strings for the collector to trace on every
+    /// pass, and a false duplicate among a billion ids is about 10^-21 likely.
+    /// </summary>
+    private readonly Dictionary<UInt128, int> lineOfId = [];
+    private readonly CsvValues values = new();
+    private CsvColumns? columns;
+    private char[] scratch = new char[256];
+    private long rows;
+    private long usersRead;
+    private int problems;
 
-    private CsvUserFile(string path) => this.path = path;
+    /// <summary>Distinct groups of the users read.</summary>
+    public int GroupsSeen => values.GroupsSeen;
 
-    /// <summary>What was read: users in file order, or a failure; problems name the file and line.</summary>
-    public sealed record Result(IReadOnlyList<ImportedUser> Users, IReadOnlyList<string> Problems, bool Failed, int GroupsSeen);
+    /// <summary>True when no row was skipped.</summary>
+    public bool Complete => problems == 0;
 
-    /// <param name="path">Names the file in problems.</param>
-    /// <param name="progress">Called with the number of users read so far, every thousand rows and at the end.</param>
-    public static Task<Result> ReadAsync(
-        TextReader text, string path, AttributeMapping? mapping, Action<long>? progress, CancellationToken cancellationToken) =>
-        new CsvUserFile(path).ReadAllAsync(text, mapping, progress, cancellationToken);
-
-    private async Task<Result> ReadAllAsync(
-        TextReader text, AttributeMapping? mapping, Action<long>? progress, CancellationToken cancellationToken)
+    /// <summary>Yields a <see cref="UserEntry"/> per user and a <see cref="ProblemEntry"/> per skipped row (the first hundred).</summary>
+    public async IAsyncEnumerable<DirectoryEntry> ReadAsync(TextReader text, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? badField = null;
-        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            // Blank lines come through as records and are skipped here, so that every record's line is known.
-            IgnoreBlankLines = false,
-            TrimOptions = TrimOptions.Trim,
-            BadDataFound = args => badField ??= args.Field,
-            // Field counts are checked per row below, against the header.
-            MissingFieldFound = null,
-            DetectColumnCountChanges = false,
-            CacheFields = true,
-        };
-        using var parser = new CsvParser(text, configuration);
-        CsvColumns? columns = null;
-        var endOfLastRecord = 0;
-        var rows = 0;
+        // No header for the parser: blank lines may come first, and the header's problems are named by line here.
+        using var reader = await Sep.New(',')
+            .Reader(o => o with { HasHeader = false, DisableColCountCheck = true })
+            .FromAsync(text, cancellationToken);
         var reported = -1L;
-        var fields = new string[16];
-        try
+        while (await reader.MoveNextAsync(cancellationToken))
         {
-            while (await parser.ReadAsync())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var line = endOfLastRecord + 1;
-                endOfLastRecord = parser.RawRow;
-                // CsvHelper parses fields (and finds bad quoting) when they are read, so read them all first.
-                var row = Fields(parser, ref fields);
-                if (badField is not null) return Fail($"{path}:{line}: {BrokenQuoting(badField)}");
-                if (row.Length == 1 && row[0].Length == 0) continue;
-                if (columns is null)
-                {
-                    columns = CsvColumns.Parse(row.ToArray(), mapping, out var problem);
-                    if (columns is null) return Fail($"{path}:{line}: {problem}");
-                    continue;
-                }
-                if (row.Length != columns.Count && HasLineBreak(row))
-                {
-                    return Fail($"{path}:{line}: broken quoting: a quoted field runs over several lines and leaves the row " +
-                        $"with {row.Length} fields instead of {columns.Count}; check the quotes from this line on");
-                }
-                AddRow(row, columns, line);
-                if (++rows % ProgressEvery == 0) progress?.Invoke(reported = users.Count);
-            }
-        }
-        catch (DecoderFallbackException)
-        {
-            return Fail($"{path}: the file is not UTF-8 text (invalid bytes after line {endOfLastRecord}); " +
-                "save it as UTF-8, e.g. 'CSV UTF-8' in Excel");
+            cancellationToken.ThrowIfCancellationRequested();
+            var rowsBefore = rows;
+            var entry = Read(reader.Current);
+            if (entry is not null) yield return entry;
+            if (rows != rowsBefore && rows % ProgressEvery == 0) progress?.Invoke(reported = usersRead);
         }
 
-        if (columns is null) return Fail($"{path}: the file is empty; expected a header row such as id,userName,email");
-        if (reported != users.Count) progress?.Invoke(users.Count);
-        if (problemsNotShown > 0) problems.Add($"{path}: {problemsNotShown} more problems not shown");
-        return new Result(users, problems, Failed: false, groups.Count);
+        if (columns is null) throw Fail($"{shownPath}: the file is empty; expected a header row such as id,userName,email");
+        if (reported != usersRead) progress?.Invoke(usersRead);
+        if (problems > ProblemsShown) yield return new ProblemEntry($"{shownPath}: {problems - ProblemsShown} more problems not shown");
     }
 
-    private void AddRow(ReadOnlySpan<string> row, CsvColumns columns, int line)
+    /// <summary>What one row yields: a user, a problem that is shown, or nothing (blank, header, problem not shown).</summary>
+    private DirectoryEntry? Read(SepReader.Row row)
     {
-        if (row.Length != columns.Count)
+        // The parser numbers lines right from its second row on; the first one is on line 1.
+        var line = row.RowIndex == 0 ? 1 : row.LineNumberFrom;
+        var count = row.ColCount;
+        if (row.Span.Contains('"'))
         {
-            Problem(line, $"expected {columns.Count} fields as in the header, found {row.Length}; row skipped");
-            return;
+            for (var i = 0; i < count; i++)
+            {
+                if (CsvField.QuotingProblem(CsvField.Trim(row[i].Span)) is { } broken)
+                {
+                    throw Fail($"{shownPath}:{line}: broken quoting: {broken} (write a quote inside a quoted field as \"\"); nothing after it can be trusted");
+                }
+            }
         }
-        var id = row[columns.Id];
-        if (id.Length == 0)
+        if (count == 1 && CsvField.Trim(row[0].Span).IsEmpty) return null;
+        if (columns is null)
         {
-            Problem(line, "id is empty; row skipped");
-            return;
-        }
-        var enabledText = Field(row, columns.Enabled);
-        if (ParseEnabled(enabledText) is not { } enabled)
-        {
-            Problem(line, $"enabled is '{enabledText}'; write true/false, yes/no or 1/0; row skipped");
-            return;
-        }
-        if (!lineOfId.TryAdd(id, line))
-        {
-            Problem(line, $"id '{id}' appears again (first on line {lineOfId[id]}); row skipped");
-            return;
+            var header = new string[count];
+            for (var i = 0; i < count; i++) header[i] = Text(row, i).ToString();
+            columns = CsvColumns.Parse(header, mapping, out var problem) ?? throw Fail($"{shownPath}:{line}: {problem}");
+            return null;
         }
 
-        var memberOf = Field(row, columns.Groups).Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        groups.UnionWith(memberOf);
-        users.Add(new ImportedUser
+        rows++;
+        if (count != columns.Count)
+        {
+            if (row.Span.ContainsAny('\n', '\r'))
+            {
+                throw Fail($"{shownPath}:{line}: broken quoting: a quoted field runs over several lines and leaves the row " +
+                    $"with {count} fields instead of {columns.Count}; check the quotes from this line on");
+            }
+            return Skip(line, $"expected {columns.Count} fields as in the header, found {count}");
+        }
+        var id = Text(row, columns.Id).ToString();
+        if (id.Length == 0) return Skip(line, "id is empty");
+        var enabledText = Text(row, columns.Enabled);
+        if (ParseEnabled(enabledText) is not { } enabled)
+        {
+            return Skip(line, $"enabled is '{SafeText.Show(enabledText.ToString(), 40)}'; write true/false, yes/no or 1/0");
+        }
+        var idHash = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(id.AsSpan()));
+        if (!lineOfId.TryAdd(idHash, line)) return Skip(line, $"id '{SafeText.Show(id, 40)}' appears again (first on line {lineOfId[idHash]})");
+
+        var groups = values.Groups(Text(row, columns.Groups));
+        var user = new ImportedUser
         {
             Id = id,
             Details = new UserDetails
             {
-                UserName = row[columns.UserName],
-                Email = row[columns.Email],
-                DisplayName = Field(row, columns.DisplayName),
-                GivenName = Field(row, columns.GivenName),
-                Surname = Field(row, columns.Surname),
-                Department = Field(row, columns.Department),
-                Title = Field(row, columns.Title),
+                UserName = Text(row, columns.UserName).ToString(),
+                Email = Text(row, columns.Email).ToString(),
+                DisplayName = Text(row, columns.DisplayName).ToString(),
+                GivenName = values.GivenNames.Get(Text(row, columns.GivenName)),
+                Surname = Text(row, columns.Surname).ToString(),
+                Department = values.Departments.Get(Text(row, columns.Department)),
+                Title = values.Titles.Get(Text(row, columns.Title)),
             },
-            Groups = memberOf,
-            OrganizationalUnit = Field(row, columns.OrganizationalUnit),
+            Groups = groups.Names,
+            OrganizationalUnit = values.Units.Get(Text(row, columns.OrganizationalUnit)),
             Enabled = enabled,
-            Attributes = Attributes(row, columns),
-        });
+            Attributes = Attributes(row),
+        };
+        if (ImportedUserCheck.Problem(user) is { } unsafeValue) return Skip(line, unsafeValue);
+        values.Saw(groups);
+        usersRead++;
+        return new UserEntry(user);
     }
 
     /// <summary>Extra columns with a value; a blank cell is no attribute, so a filter's Exists means "has a value".</summary>
-    private static Dictionary<string, string>? Attributes(ReadOnlySpan<string> row, CsvColumns columns)
+    private Dictionary<string, string>? Attributes(SepReader.Row row)
     {
         Dictionary<string, string>? attributes = null;
-        foreach (var (index, name) in columns.Attributes)
+        foreach (var (index, name) in columns!.Attributes.AsSpan())
         {
-            var value = row[index];
-            if (value.Length == 0) continue;
+            var value = Text(row, index);
+            if (value.IsEmpty) continue;
             attributes ??= new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            attributes[name] = value;
+            attributes[name] = values.Attributes.Get(value);
         }
         return attributes;
     }
 
-    private static bool? ParseEnabled(string text)
+    /// <summary>A field's value (trimmed, unquoted; quoting already checked), empty for a column the file does not have.</summary>
+    private ReadOnlySpan<char> Text(SepReader.Row row, int index) =>
+        index == CsvColumns.Absent ? [] : CsvField.Unquote(CsvField.Trim(row[index].Span), ref scratch);
+
+    private static bool? ParseEnabled(ReadOnlySpan<char> text)
     {
-        if (text.Length == 0 || Is("true") || Is("yes") || text == "1") return true;
-        if (Is("false") || Is("no") || text == "0") return false;
+        if (text.IsEmpty || Is(text, "true") || Is(text, "yes") || text is "1") return true;
+        if (Is(text, "false") || Is(text, "no") || text is "0") return false;
         return null;
 
-        bool Is(string word) => text.Equals(word, StringComparison.OrdinalIgnoreCase);
+        static bool Is(ReadOnlySpan<char> text, string word) => text.Equals(word, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static string BrokenQuoting(string field)
-    {
-        var quotes = field.Count(c => c == '"');
-        var what = !field.StartsWith('"') ? "a quote inside a field that does not start with one"
-            : quotes % 2 == 1 ? "a quoted field is never closed"
-            : "text after the closing quote of a field";
-        return $"broken quoting: {what} (write a quote inside a quoted field as \"\"); nothing after it can be trusted";
-    }
+    private ProblemEntry? Skip(int line, string what) =>
+        ++problems <= ProblemsShown ? new ProblemEntry($"{shownPath}:{line}: {what}; row skipped") : null;
 
-    private static string Field(ReadOnlySpan<string> row, int index) => index == CsvColumns.Absent ? "" : row[index];
-
-    private static bool HasLineBreak(ReadOnlySpan<string> row)
-    {
-        foreach (var field in row)
-        {
-            if (field.AsSpan().ContainsAny('\n', '\r')) return true;
-        }
-        return false;
-    }
-
-    /// <summary>The current record's fields, in a buffer reused from row to row.</summary>
-    private static ReadOnlySpan<string> Fields(CsvParser parser, ref string[] buffer)
-    {
-        if (buffer.Length < parser.Count) buffer = new string[Math.Max(parser.Count, buffer.Length * 2)];
-        for (var i = 0; i < parser.Count; i++) buffer[i] = parser[i];
-        return buffer.AsSpan(0, parser.Count);
-    }
-
-    private void Problem(int line, string what)
-    {
-        if (problems.Count < ProblemsShown) problems.Add($"{path}:{line}: {what}");
-        else problemsNotShown++;
-    }
-
-    private Result Fail(string problem) => new([], [problem], Failed: true, 0);
+    private static DirectoryReadException Fail(string message) => new(ErrorClass.Stalling, message);
 }

@@ -32,6 +32,11 @@ public sealed class CsvFolder : IDisposable
 
     /// <summary>Reads the file as the engine would and gathers what the read yielded into a snapshot.</summary>
     public async Task<DirectorySnapshot> ImportAsync(string file = "users.csv", IProgress<ImportProgress>? progress = null,
+        AttributeMapping? attributes = null, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(file, cursor: null, progress, attributes, cancellationToken)).Snapshot;
+
+    /// <summary>Reads the file with a stored cursor, keeping every entry in the order the connector yielded it.</summary>
+    public async Task<CsvRead> ReadAsync(string file = "users.csv", string? cursor = null, IProgress<ImportProgress>? progress = null,
         AttributeMapping? attributes = null, CancellationToken cancellationToken = default)
     {
         var source = new DirectorySource
@@ -40,33 +45,42 @@ public sealed class CsvFolder : IDisposable
             Spec = new DirectorySourceSpec { Type = DirectorySourceType.Csv, Csv = new CsvSettings { Path = file }, Attributes = attributes },
         };
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var users = new List<ImportedUser>();
-        var problems = new List<string>();
-        ReadEnd? end = null;
+        var entries = new List<DirectoryEntry>();
         try
         {
-            var context = new ReadContext(Root, null, new LocalSecretResolver(), TimeProvider.System, progress);
+            var context = new ReadContext(Root, cursor, new LocalSecretResolver(), TimeProvider.System, progress);
             await foreach (var entry in new CsvDirectoryConnector().ReadAsync(source, context, cancellationToken))
             {
-                switch (entry)
-                {
-                    case UserEntry u: users.Add(u.User); break;
-                    case ProblemEntry p: problems.Add(p.Message); break;
-                    case ReadEnd e: end = e; break;
-                }
+                Assert.False(entries.LastOrDefault() is ReadEnd, "nothing may follow the ReadEnd");
+                entries.Add(entry);
             }
         }
         catch (DirectoryReadException e)
         {
-            return new DirectorySnapshot { Source = "hr-export", Failed = true, Complete = false, Problems = [e.Message], ReadAt = Now };
+            return new CsvRead(entries, e, watch.Elapsed);
         }
-        Assert.NotNull(end);
-        return new DirectorySnapshot
-        {
-            Source = "hr-export", Users = users, Problems = problems, Complete = problems.Count == 0,
-            GroupsSeen = end.GroupsSeen, ReadAt = Now, Duration = watch.Elapsed,
-        };
+        Assert.IsType<ReadEnd>(entries.LastOrDefault());
+        return new CsvRead(entries, null, watch.Elapsed);
     }
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
+}
+
+/// <summary>What one read yielded, in order, or the failure that ended it (after which nothing of it counts).</summary>
+public sealed record CsvRead(IReadOnlyList<DirectoryEntry> Entries, DirectoryReadException? Failure, TimeSpan Duration)
+{
+    public ReadEnd End => Entries.OfType<ReadEnd>().Single();
+
+    public IReadOnlyList<ImportedUser> Users => [.. Entries.OfType<UserEntry>().Select(e => e.User)];
+
+    public IReadOnlyList<string> Problems => [.. Entries.OfType<ProblemEntry>().Select(e => e.Message)];
+
+    /// <summary>The read as the engine keeps it; a failed read keeps nothing but its message.</summary>
+    public DirectorySnapshot Snapshot => Failure is { } failure
+        ? new DirectorySnapshot { Source = "hr-export", Failed = true, Complete = false, Problems = [failure.Message], ReadAt = CsvFolder.Now }
+        : new DirectorySnapshot
+        {
+            Source = "hr-export", Users = Users, Problems = Problems, Complete = Problems.Count == 0,
+            GroupsSeen = End.GroupsSeen, Cursor = End.NextCursor, ReadAt = CsvFolder.Now, Duration = Duration,
+        };
 }

@@ -1,3 +1,5 @@
+using Reconciler.Core.Status;
+
 namespace Reconciler.Connectors.Tests.Csv;
 
 /// <summary>What a user sees for a bad row (skipped, named by line) and for a bad file (nothing imported).</summary>
@@ -39,15 +41,14 @@ public sealed class CsvProblemTests : IDisposable
     [Fact]
     public async Task Import_MissingFile_Fails()
     {
-        var snapshot = await folder.ImportAsync("nowhere.csv");
-        AssertFailed(snapshot, $"{folder.PathOf("nowhere.csv")}: file not found");
+        AssertFailed(await folder.ReadAsync("nowhere.csv"), $"{folder.PathOf("nowhere.csv")}: file not found");
     }
 
     [Fact]
     public async Task Import_PathIsAFolder_Fails()
     {
         Directory.CreateDirectory(folder.PathOf("users.csv"));
-        AssertFailed(await folder.ImportAsync(), $"{folder.PathOf("users.csv")}: is a folder, not a CSV file");
+        AssertFailed(await folder.ReadAsync(), $"{folder.PathOf("users.csv")}: is a folder, not a CSV file");
     }
 
     [Theory]
@@ -57,7 +58,7 @@ public sealed class CsvProblemTests : IDisposable
     public async Task Import_EmptyFile_Fails(string content)
     {
         var path = folder.Write("users.csv", content);
-        AssertFailed(await folder.ImportAsync(), $"{path}: the file is empty; expected a header row such as id,userName,email");
+        AssertFailed(await folder.ReadAsync(), $"{path}: the file is empty; expected a header row such as id,userName,email");
     }
 
     [Theory]
@@ -68,7 +69,7 @@ public sealed class CsvProblemTests : IDisposable
     public async Task Import_UnusableHeader_Fails(string header, string problem)
     {
         var path = folder.Write("users.csv", $"{header}\nu1,a,a@x.com,A\n");
-        AssertFailed(await folder.ImportAsync(), $"{path}:1: {problem}");
+        AssertFailed(await folder.ReadAsync(), $"{path}:1: {problem}");
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class CsvProblemTests : IDisposable
     {
         var path = folder.Write("users.csv", "id,userName,email,title\nu1,a,a@x.com,ok\nu2,b,b@x.com,\"never closed\nu3,c,c@x.com,fine\n");
 
-        AssertFailed(await folder.ImportAsync(), $"{path}:3: broken quoting: a quoted field is never closed " +
+        AssertFailed(await folder.ReadAsync(), $"{path}:3: broken quoting: a quoted field is never closed " +
             "(write a quote inside a quoted field as \"\"); nothing after it can be trusted");
     }
 
@@ -85,7 +86,16 @@ public sealed class CsvProblemTests : IDisposable
     {
         var path = folder.Write("users.csv", "id,userName,email,title\nu1,a,a@x.com,ok\n\nu2,b,b@x.com,6\" tall\nu3,c,c@x.com,fine\n");
 
-        AssertFailed(await folder.ImportAsync(), $"{path}:4: broken quoting: a quote inside a field that does not start with one " +
+        AssertFailed(await folder.ReadAsync(), $"{path}:4: broken quoting: a quote inside a field that does not start with one " +
+            "(write a quote inside a quoted field as \"\"); nothing after it can be trusted");
+    }
+
+    [Fact]
+    public async Task Import_TextAfterAClosingQuote_FailsAtItsLine()
+    {
+        var path = folder.Write("users.csv", "id,userName,email,title\nu1,a,a@x.com,\"Boss\" of all\n");
+
+        AssertFailed(await folder.ReadAsync(), $"{path}:2: broken quoting: text after the closing quote of a field " +
             "(write a quote inside a quoted field as \"\"); nothing after it can be trusted");
     }
 
@@ -94,12 +104,8 @@ public sealed class CsvProblemTests : IDisposable
     {
         var path = folder.Write("users.csv", "id,userName,email,title\nu1,a,a@x.com,\"Boss\nu2,b,b@x.com,\",x\nu3,c,c@x.com,fine\n");
 
-        var snapshot = await folder.ImportAsync();
-
-        Assert.Equal($"{path}:2: broken quoting: a quoted field runs over several lines and leaves the row with 5 fields " +
-            "instead of 4; check the quotes from this line on", Assert.Single(snapshot.Problems));
-        Assert.True(snapshot.Failed);
-        Assert.Empty(snapshot.Users);
+        AssertFailed(await folder.ReadAsync(), $"{path}:2: broken quoting: a quoted field runs over several lines and leaves the row with 5 fields " +
+            "instead of 4; check the quotes from this line on");
     }
 
     [Fact]
@@ -109,14 +115,28 @@ public sealed class CsvProblemTests : IDisposable
         var bytes = "id,userName,email,displayName\nu1,j,j@x.com,J"u8.ToArray().Concat(new byte[] { 0xF6, (byte)'r', (byte)'g', (byte)'\n' }).ToArray();
         await File.WriteAllBytesAsync(folder.PathOf("users.csv"), bytes);
 
-        var snapshot = await folder.ImportAsync();
-
-        Assert.True(snapshot.Failed);
-        Assert.StartsWith($"{folder.PathOf("users.csv")}: the file is not UTF-8 text", Assert.Single(snapshot.Problems));
+        AssertFailed(await folder.ReadAsync(), $"{folder.PathOf("users.csv")}:2: the file is not UTF-8 text (byte 0xF6 on this line is not UTF-8); " +
+            "save it as UTF-8, e.g. 'CSV UTF-8' in Excel");
     }
 
-    private static void AssertFailed(Reconciler.Core.Directory.DirectorySnapshot snapshot, string problem)
+    [Fact]
+    public async Task Import_PathNotSet_Fails()
     {
+        AssertFailed(await folder.ReadAsync(" "), "DirectorySource hr-export: spec.csv.path is not set");
+    }
+
+    [Fact]
+    public async Task Import_PathIsADevice_FailsInsteadOfReadingForever()
+    {
+        AssertFailed(await folder.ReadAsync("/dev/zero"), "/dev/zero: is not a regular file (a device or a pipe?); point spec.csv.path at a CSV file");
+    }
+
+    /// <summary>Every failure of the file's path or content waits for a person (Stalling); the message names the file.</summary>
+    private static void AssertFailed(CsvRead read, string problem)
+    {
+        Assert.NotNull(read.Failure);
+        Assert.Equal((problem, ErrorClass.Stalling), (read.Failure.Message, read.Failure.ErrorClass));
+        var snapshot = read.Snapshot;
         Assert.Equal(problem, Assert.Single(snapshot.Problems));
         Assert.True(snapshot.Failed);
         Assert.False(snapshot.Complete);
