@@ -22,8 +22,14 @@ public static class CliServices
 
     public static SourceReader Reader { get; } = new(Connectors, Secrets, Clock);
 
+    /// <summary>With --debug, the engine's own log (phase timings, retries) goes to standard error.</summary>
+    public static ILoggerFactory Logging { get; } = Commands.CliContext.Debug
+        ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Debug)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+        : NullLoggerFactory.Instance;
+
     public static Reconciliation Reconciliation(ILoggerFactory? logging = null) =>
-        new(Clock, (logging ?? NullLoggerFactory.Instance).CreateLogger<Reconciliation>());
+        new(Clock, (logging ?? Logging).CreateLogger<Reconciliation>());
 
     /// <summary>Reads every source that is not suspended, one after another, showing progress when asked.</summary>
     public static async Task<IReadOnlyList<SourceRead>> ReadAllAsync(
@@ -40,6 +46,7 @@ public static class CliServices
             var progress = showProgress ? ReadProgress.For(source.Key.QualifiedName) : null;
             var read = await Reader.ReadAsync(source, SourceKeyReconciler.BaseDirectory(desired, source), store, progress, cancellationToken);
             progress?.Done(read);
+            if (Commands.CliContext.Debug) Console.Error.WriteLine($"debug: read {read.Name} in {read.Duration.TotalSeconds:0.000} s ({read.Mode}, {read.Changes.Count} changed)");
             reads.Add(read);
         }
         return reads;

@@ -93,6 +93,9 @@ public sealed record CompiledMapping(ProvisioningMapping Mapping, UserFilterMatc
     public string Name => Mapping.Name;
     public ProvisioningMappingSpec Spec => Mapping.Spec;
 
+    /// <summary>Why a user this mapping wins is created, made once for all of them.</summary>
+    public string CreateReason { get; } = $"matches mapping {Mapping.Name} (priority {Mapping.Spec.Priority})";
+
     /// <summary>Compiles a mapping against the quota policies it may reference. Unresolvable quotas mean unlimited;
     /// validation reports them before a plan is ever made.</summary>
     public static CompiledMapping Compile(ProvisioningMapping mapping, IReadOnlyList<StorageQuotaPolicy> policies)

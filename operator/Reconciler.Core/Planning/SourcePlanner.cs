@@ -99,7 +99,7 @@ internal sealed class SourcePlanner(SourceInput input, SnapshotState snapshot, S
         }
         var created = Provisioning.New(_name, user, winner, Now);
         book.ClaimEmail(created);
-        book.Add(new Create(created, $"matches mapping {winner.Name} (priority {winner.Spec.Priority})"), _namespace);
+        book.Add(new Create(created, winner.CreateReason), _namespace);
     }
 
     private void PlanExisting(ProvisionedUser row, ImportedUser user, CompiledMapping? winner, bool lastTry)

@@ -80,6 +80,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var started = clock.GetTimestamp();
         var dryRun = options.DryRun || options.HeldBecause is not null;
         await using var session = store is null ? new EmptySession()
             : dryRun ? await store.OpenReadAsync(cancellationToken) : await store.OpenWriteAsync(cancellationToken);
@@ -111,6 +112,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         IPlanSink sink = writer is null ? counting : new StoreSink(writer, byName, new ApplyContext(desired.Revision, now), counting, cancellationToken);
         var outcome = ProvisioningPlanner.Plan(desired, inputs, session.EmailOwners, sink, new PlanOptions(now, options.AllowDeletions));
         outcome = outcome with { Problems = [.. outcome.Problems, .. Orphans(desired, session)] };
+        var planned = clock.GetElapsedTime(started);
         if (writer is null)
         {
             if (options.HeldBecause is not null && store is not null)
@@ -127,7 +129,11 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         }
         var statuses = new StatusReport(desired, session, reads, outcome, counting, options, now).Statuses(await store!.LoadStatusesAsync(cancellationToken));
         writer.SaveStatuses(statuses);
+        var written = clock.GetElapsedTime(started);
         await writer.CommitAsync(cancellationToken);
+        logger.LogDebug("reconciled {Sources}: plan and registry writes {Plan:0.000} s, snapshot and statuses {Rest:0.000} s, commit {Commit:0.000} s; {Scopes}",
+            string.Join(", ", reads.Select(r => r.Name)), planned.TotalSeconds, (written - planned).TotalSeconds,
+            (clock.GetElapsedTime(started) - written).TotalSeconds, string.Join(", ", scopes.Select(s => $"{s.Key}: {s.Value}")));
 
         var reconciled = reads.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var waiting = pendingBefore.Where(p => p.Kind == PendingKind.Conflict && !reconciled.Contains(p.Source))

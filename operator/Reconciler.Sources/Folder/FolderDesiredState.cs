@@ -33,13 +33,17 @@ public sealed class FolderDesiredState(string directory) : IDesiredStateSource
     public static DesiredSnapshot Load(string directory)
     {
         var result = new FolderLoader().Load(directory);
-        var valid = result.State ?? new DesiredState { Location = directory };
+        var errors = result.Errors.Select(e => e.ToString()).ToList();
         return new DesiredSnapshot
         {
-            Valid = valid,
-            Errors = result.Errors.Select(e => e.ToString()).ToList(),
-            UnreadableFiles = result.State is null && result.Errors.Count > 0 ? [directory] : [],
-            ReferencedFiles = ReferencedFiles(valid),
+            Valid = result.State ?? result.Partial,
+            Broken = result.Broken.ToDictionary(
+                key => key,
+                key => (IReadOnlyList<string>)result.Errors.Where(e => e.Resource == key).Select(e => e.ToString()).ToList()),
+            BrokenSourceRefs = result.BrokenSourceRefs,
+            Errors = errors,
+            UnreadableFiles = result.UnreadableFiles,
+            ReferencedFiles = ReferencedFiles(result.State ?? result.Partial),
         };
     }
 

@@ -57,8 +57,27 @@ public sealed class FolderLoader
         {
             Partial = partial,
             Broken = broken,
+            BrokenSourceRefs = SourceRefs(documents, broken),
             UnreadableFiles = unreadable.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
         };
+    }
+
+    /// <summary>
+    /// The source each broken mapping names, when that much of it is readable: a source whose mapping is broken is
+    /// held, and this tells which source that is.
+    /// </summary>
+    private static Dictionary<ResourceKey, string> SourceRefs(IEnumerable<ConfigDocument> documents, IReadOnlySet<ResourceKey> broken)
+    {
+        var refs = new Dictionary<ResourceKey, string>();
+        foreach (var document in documents)
+        {
+            if (document.Key is not { Kind: ProvisioningMapping.KindName } key || !broken.Contains(key)) continue;
+            if (document.Root["spec"]?["sourceRef"]?["name"] is System.Text.Json.Nodes.JsonValue name && name.TryGetValue<string>(out var text))
+            {
+                refs[key] = text;
+            }
+        }
+        return refs;
     }
 
     private static LoadResult Failed(string directory, string message) => Failed(directory, [ConfigError.Unlocated(directory, message)]);

@@ -21,5 +21,8 @@ public sealed record LoadResult(DesiredState? State, IReadOnlyList<ConfigError> 
 
     public IReadOnlyList<string> UnreadableFiles { get; init; } = [];
 
+    /// <summary>For broken mappings whose sourceRef is still readable: the source they name (in their namespace).</summary>
+    public IReadOnlyDictionary<ResourceKey, string> BrokenSourceRefs { get; init; } = new Dictionary<ResourceKey, string>();
+
     public bool IsValid => State is not null;
 }

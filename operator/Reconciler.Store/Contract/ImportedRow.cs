@@ -37,10 +37,21 @@ public sealed class ImportedRow
     /// <summary>Encodes a user. With <paramref name="keepUser"/> the decoded form is kept too, saving a decode later.</summary>
     public static ImportedRow Of(ImportedUser user, bool keepUser = true)
     {
-        var writer = new ArrayBufferWriter<byte>(256);
+        var writer = Writer();
         Encode(user, writer);
         var data = writer.WrittenSpan.ToArray();
         return new ImportedRow(user.Id, data, XxHash3.HashToUInt64(data), keepUser ? user : null);
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _writer;
+
+    /// <summary>One encoding buffer per thread, reused from user to user.</summary>
+    private static ArrayBufferWriter<byte> Writer()
+    {
+        var writer = _writer ??= new ArrayBufferWriter<byte>(1024);
+        writer.ResetWrittenCount();
+        return writer;
     }
 
     /// <summary>A row as read back from a store.</summary>
@@ -49,7 +60,7 @@ public sealed class ImportedRow
     /// <summary>The fingerprint a user would have, without keeping its encoding.</summary>
     public static ulong FingerprintOf(ImportedUser user)
     {
-        var writer = new ArrayBufferWriter<byte>(256);
+        var writer = Writer();
         Encode(user, writer);
         return XxHash3.HashToUInt64(writer.WrittenSpan);
     }

@@ -26,12 +26,12 @@ internal sealed class AuditLog(SqliteConnection connection) : IDisposable
             _context = context;
         }
         var user = change.After;
-        _insert.Bind(2, change.Verb);
-        _insert.Bind(3, user.Source);
+        _insert.BindRepeated(2, change.Verb);
+        _insert.BindRepeated(3, user.Source);
         _insert.Bind(4, user.ExternalId);
         _insert.Bind(5, user.Email);
-        _insert.Bind(6, user.Mapping);
-        _insert.Bind(7, change.Reason);
+        _insert.BindRepeated(6, user.Mapping);
+        _insert.BindRepeated(7, change.Reason);
         _insert.BindUtf8(9, change switch
         {
             Update u => _json.FieldChangesUtf8(u.Fields),

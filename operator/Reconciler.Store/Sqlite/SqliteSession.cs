@@ -11,7 +11,9 @@ namespace Reconciler.Store.Sqlite;
 /// </summary>
 internal class SqliteSession : IStoreSession
 {
-    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
+    // Keyed by the SQL constant's instance: a lookup per row must not hash the statement's text.
+    private readonly Dictionary<string, SqliteStatement> _readStatements = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, SqliteStatement> _writeStatements = new(ReferenceEqualityComparer.Instance);
     private readonly SqliteTransaction _readTransaction;
     private readonly UsersTable.Repeated _repeated = new();
     private Dictionary<string, SourceRecord>? _sources;
@@ -125,11 +127,11 @@ internal class SqliteSession : IStoreSession
 
     protected SqliteStatement Statement(SqliteConnection connection, string sql)
     {
-        var key = (ReferenceEquals(connection, Reader) ? "r:" : "w:") + sql;
-        if (!_statements.TryGetValue(key, out var statement))
+        var statements = ReferenceEquals(connection, Reader) ? _readStatements : _writeStatements;
+        if (!statements.TryGetValue(sql, out var statement))
         {
             statement = new SqliteStatement(connection, sql);
-            _statements[key] = statement;
+            statements[sql] = statement;
         }
         statement.Reset();
         return statement;
@@ -139,8 +141,9 @@ internal class SqliteSession : IStoreSession
     {
         if (_disposed) return ValueTask.CompletedTask;
         _disposed = true;
-        foreach (var statement in _statements.Values) statement.Dispose();
-        _statements.Clear();
+        foreach (var statement in _readStatements.Values.Concat(_writeStatements.Values)) statement.Dispose();
+        _readStatements.Clear();
+        _writeStatements.Clear();
         _readTransaction.Dispose();
         Reader.Dispose();
         return ValueTask.CompletedTask;

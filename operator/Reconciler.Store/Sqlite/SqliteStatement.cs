@@ -46,8 +46,23 @@ internal sealed class SqliteStatement : IDisposable
         throw new InvalidOperationException($"the statement's parameters are not {string.Join(", ", names)}");
     }
 
+    /// <summary>
+    /// Binds a string unless this very instance is already bound there: values that repeat row after row (a mapping,
+    /// a profile, a reason, a timestamp's text) are encoded once, since SQLite keeps bindings between executions.
+    /// </summary>
+    public void BindRepeated(int parameter, string? value)
+    {
+        _bound ??= new object?[raw.sqlite3_bind_parameter_count(statement) + 1];
+        if (_bound[parameter] is { } last && ReferenceEquals(last, value)) return;
+        Bind(parameter, value);
+        _bound[parameter] = value;
+    }
+
+    private object?[]? _bound;
+
     public void Bind(int parameter, string? value)
     {
+        if (_bound is not null) _bound[parameter] = null;
         if (value is null)
         {
             Check(raw.sqlite3_bind_null(statement, parameter));
@@ -60,15 +75,31 @@ internal sealed class SqliteStatement : IDisposable
     }
 
     /// <summary>Binds text that is already UTF-8 (SQLite copies it).</summary>
-    public void BindUtf8(int parameter, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_text(statement, parameter, value));
+    public void BindUtf8(int parameter, ReadOnlySpan<byte> value)
+    {
+        if (_bound is not null) _bound[parameter] = null;
+        Check(raw.sqlite3_bind_text(statement, parameter, value));
+    }
 
-    public void Bind(int parameter, long value) => Check(raw.sqlite3_bind_int64(statement, parameter, value));
+    public void Bind(int parameter, long value)
+    {
+        if (_bound is not null) _bound[parameter] = null;
+        Check(raw.sqlite3_bind_int64(statement, parameter, value));
+    }
 
     public void Bind(int parameter, bool value) => Bind(parameter, value ? 1L : 0L);
 
-    public void BindBlob(int parameter, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(statement, parameter, value));
+    public void BindBlob(int parameter, ReadOnlySpan<byte> value)
+    {
+        if (_bound is not null) _bound[parameter] = null;
+        Check(raw.sqlite3_bind_blob(statement, parameter, value));
+    }
 
-    public void BindNull(int parameter) => Check(raw.sqlite3_bind_null(statement, parameter));
+    public void BindNull(int parameter)
+    {
+        if (_bound is not null) _bound[parameter] = null;
+        Check(raw.sqlite3_bind_null(statement, parameter));
+    }
 
     /// <summary>Makes a statement that was stepped part of the way ready to run again (its bindings stay).</summary>
     public void Reset() => raw.sqlite3_reset(statement);

@@ -91,24 +91,24 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
             statement.BindBlob(p[2], imported.Data);
             statement.Bind(p[3], unchecked((long)imported.Fingerprint));
         }
-        statement.Bind(p[4], ColumnFormat.State(user.State));
+        statement.BindRepeated(p[4], ColumnFormat.State(user.State));
         statement.Bind(p[5], user.Email);
         statement.Bind(p[6], user.Email.Length == 0 ? null : UsersTable.EmailKey(user.Email));
         var d = user.Details;
         statement.Bind(p[7], d.UserName);
         statement.Bind(p[8], d.DisplayName);
-        statement.Bind(p[9], d.GivenName);
+        statement.BindRepeated(p[9], d.GivenName);
         statement.Bind(p[10], d.Surname);
-        statement.Bind(p[11], d.Department);
-        statement.Bind(p[12], d.Title);
-        statement.Bind(p[13], user.Mapping);
-        statement.Bind(p[14], user.Profile);
-        statement.Bind(p[15], user.StorageRegion);
+        statement.BindRepeated(p[11], d.Department);
+        statement.BindRepeated(p[12], d.Title);
+        statement.BindRepeated(p[13], user.Mapping);
+        statement.BindRepeated(p[14], user.Profile);
+        statement.BindRepeated(p[15], user.StorageRegion);
         statement.Bind(p[16], user.QuotaBytes);
-        statement.Bind(p[17], user.QuotaPolicy);
-        statement.Bind(p[18], ColumnFormat.Login(user.LoginMechanism));
-        if (p[19] > 0) statement.Bind(p[19], ColumnFormat.Timestamp(user.CreatedAt));
-        statement.Bind(p[20], ColumnFormat.Timestamp(user.UpdatedAt));
+        statement.BindRepeated(p[17], user.QuotaPolicy);
+        statement.BindRepeated(p[18], ColumnFormat.Login(user.LoginMechanism));
+        if (p[19] > 0) statement.BindRepeated(p[19], write.Timestamp(user.CreatedAt));
+        statement.BindRepeated(p[20], write.Timestamp(user.UpdatedAt));
         statement.Bind(p[21], imported is not null);
         if (before is not null) statement.Bind(p[22], before.Version);
 
@@ -188,6 +188,20 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
         public SqliteStatement Statement { get; }
 
         public int[] Index { get; }
+
+        private long _ticks = -1;
+        private string _text = "";
+
+        /// <summary>A timestamp's text, made once while a plan stamps row after row with the same time.</summary>
+        public string Timestamp(DateTimeOffset value)
+        {
+            if (value.UtcTicks != _ticks)
+            {
+                _ticks = value.UtcTicks;
+                _text = ColumnFormat.Timestamp(value);
+            }
+            return _text;
+        }
     }
 
     /// <summary>The source's id, creating its row (inside this transaction) the first time a source is written.</summary>
