@@ -291,7 +291,8 @@ public sealed class ReconcilerService(
         var source = snapshot.Valid.Sources.FirstOrDefault(s => s.Key == key);
         var holds = source is null ? [] : SourceKeyReconciler.Holds(snapshot, source);
         var errors = snapshot.Broken.TryGetValue(key, out var e) ? string.Join("\n", e) : "";
-        return (source is null ? "" : PlanFingerprint.Of(snapshot.Valid, source) + source.Spec.Suspend) + "|" + errors + "|" + string.Join("\n", holds);
+        return (source is null ? "" : SpecGenerations.Hash(source.Spec) + PlanFingerprint.Of(snapshot.Valid, source))
+            + "|" + errors + "|" + string.Join("\n", holds);
     }
 
     /// <summary>Whether a change touched a file this key refers to (or could be anything).</summary>
