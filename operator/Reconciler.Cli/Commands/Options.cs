@@ -46,4 +46,22 @@ public static class Options
     {
         Description = "Acknowledge removals beyond a source's deletion guard",
     };
+
+    /// <summary>--read-timeout: how long a directory may stay silent before its read is abandoned.</summary>
+    public static Option<TimeSpan> ReadTimeout() => new("--read-timeout")
+    {
+        Description = "Abandon a directory read that yields nothing for this long (Go duration, e.g. 30s, 5m)",
+        DefaultValueFactory = _ => Engine.Reconciling.SourceReader.DefaultIdleTimeout,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (Core.Resources.GoDuration.TryParse(text, out var value, out var error) && value >= TimeSpan.FromSeconds(1) && value <= TimeSpan.FromHours(24))
+            {
+                return value;
+            }
+            result.AddError($"--read-timeout '{Core.Text.SafeText.Show(text, 40)}': " +
+                (error.Length > 0 ? error : "must be between 1s and 24h"));
+            return Engine.Reconciling.SourceReader.DefaultIdleTimeout;
+        },
+    };
 }

@@ -28,9 +28,10 @@ public static class RunCommand
             DefaultValueFactory = _ => "http://127.0.0.1:8080",
         };
         var workers = Options.Count("--workers", "Sources reconciled at once", 4);
+        var readTimeout = Options.ReadTimeout();
         var command = new Command("run", "Reconcile continuously: each source on its syncInterval and on file changes; serve health and metrics")
         {
-            config, store, listen, workers,
+            config, store, listen, workers, readTimeout,
         };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
@@ -65,7 +66,8 @@ public static class RunCommand
             {
                 logger.LogInformation("serving /healthz, /readyz and /metrics on {Address}", http.Address);
                 using var desired = new FolderDesiredState(directory);
-                var sources = new SourceKeyReconciler(CliServices.Reader, CliServices.Reconciliation(logging), opened, CliServices.Clock,
+                var reader = new Engine.Reconciling.SourceReader(CliServices.Connectors, CliServices.Secrets, CliServices.Clock, parse.GetValue(readTimeout));
+                var sources = new SourceKeyReconciler(reader, CliServices.Reconciliation(logging), opened, CliServices.Clock,
                     logging.CreateLogger<SourceKeyReconciler>());
                 var service = new ReconcilerService(desired, sources, opened, new EngineMetrics(metrics), CliServices.Clock,
                     logging.CreateLogger<ReconcilerService>(), new EngineOptions { Workers = parse.GetValue(workers) });

@@ -13,8 +13,14 @@ namespace Reconciler.Engine.Reconciling;
 /// Reads one source with its connector and compares what it yields with the stored snapshot, user by user, so that
 /// only new and changed users are kept and later written. Nothing is written here.
 /// </summary>
-public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, ISecretResolver secrets, TimeProvider clock)
+public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, ISecretResolver secrets, TimeProvider clock,
+    TimeSpan? idleTimeout = null)
 {
+    /// <summary>A read that yields nothing for this long is abandoned as a transient failure (a hung server, a pipe nobody writes).</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly TimeSpan _idleTimeout = idleTimeout ?? DefaultIdleTimeout;
+
     /// <summary>A full read is done at least this often, even for connectors that can read deltas.</summary>
     public static readonly TimeSpan FullReadEvery = TimeSpan.FromHours(24);
 
@@ -42,7 +48,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             var context = new ReadContext(baseDirectory, fullDue ? null : stored!.Cursor, secrets, clock, progress);
             var comparison = new Comparison(session, name);
             ReadEnd? end = null;
-            await foreach (var entry in connector.ReadAsync(source, context, cancellationToken))
+            await foreach (var entry in WithIdleTimeout(connector.ReadAsync(source, context, cancellationToken), name, cancellationToken))
             {
                 if (end is not null) throw new DirectoryReadException(ErrorClass.Transient, $"source {name}: the connector yielded entries after the end of its read");
                 switch (entry)
@@ -68,6 +74,56 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
         finally
         {
             if (session is not null) await session.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The connector's entries, failing the read when the next one takes longer than the idle timeout. A connector
+    /// stuck where it cannot be cancelled (a blocking open) is abandoned, not awaited: it holds no lock and its
+    /// result is never used.
+    /// </summary>
+    private async IAsyncEnumerable<DirectoryEntry> WithIdleTimeout(IAsyncEnumerable<DirectoryEntry> entries, string name,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var enumerator = entries.GetAsyncEnumerator(cancellationToken);
+        var abandoned = false;
+        var first = true;
+        try
+        {
+            while (true)
+            {
+                // The first step opens files and connections, where a connector may block without awaiting (opening a
+                // pipe nobody writes): it runs on the thread pool so the timeout can still fire.
+                var next = first ? new ValueTask<bool>(Task.Run(() => enumerator.MoveNextAsync().AsTask(), cancellationToken)) : enumerator.MoveNextAsync();
+                first = false;
+                bool more;
+                if (next.IsCompleted)
+                {
+                    more = next.Result;
+                }
+                else
+                {
+                    var pending = next.AsTask();
+                    try
+                    {
+                        more = await pending.WaitAsync(_idleTimeout, clock, cancellationToken);
+                    }
+                    catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+                    {
+                        abandoned = true;
+                        _ = pending.ContinueWith(_ => enumerator.DisposeAsync().AsTask(), TaskScheduler.Default);
+                        if (e is OperationCanceledException) throw;
+                        throw new DirectoryReadException(ErrorClass.Transient,
+                            $"source {name}: the directory gave nothing for {GoDuration.Format(_idleTimeout)}; the read was abandoned");
+                    }
+                }
+                if (!more) yield break;
+                yield return enumerator.Current;
+            }
+        }
+        finally
+        {
+            if (!abandoned) await enumerator.DisposeAsync();
         }
     }
 

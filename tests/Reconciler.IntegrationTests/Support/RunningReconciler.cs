@@ -11,11 +11,11 @@ public sealed class RunningReconciler : IAsyncDisposable
     private readonly StringBuilder output = new();
     private readonly Process process;
 
-    private RunningReconciler(Workspace workspace, string configDir)
+    private RunningReconciler(Workspace workspace, string configDir, IEnumerable<string> extraArgs)
     {
         Port = FreePort();
         BaseUrl = $"http://127.0.0.1:{Port}";
-        process = new Process { StartInfo = Cli.StartInfo(workspace.Root, ["run", "--config", configDir, "--store", Workspace.StoreFile, "--listen", BaseUrl]) };
+        process = new Process { StartInfo = Cli.StartInfo(workspace.Root, ["run", "--config", configDir, "--store", Workspace.StoreFile, "--listen", BaseUrl, .. extraArgs]) };
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
     }
@@ -37,10 +37,11 @@ public sealed class RunningReconciler : IAsyncDisposable
         get { lock (output) return output.ToString(); }
     }
 
-    /// <summary>Starts `run` and waits until /readyz answers 200 (the first reconcile is done).</summary>
-    public static async Task<RunningReconciler> StartAsync(Workspace workspace, TimeSpan readyTimeout, string configDir = Workspace.ConfigDir)
+    /// <summary>Starts `run` and waits until <paramref name="readiness"/> (by default /readyz: the first reconcile is done) answers 200.</summary>
+    public static async Task<RunningReconciler> StartAsync(Workspace workspace, TimeSpan readyTimeout, string configDir = Workspace.ConfigDir,
+        string readiness = "/readyz", IEnumerable<string>? extraArgs = null)
     {
-        var running = new RunningReconciler(workspace, configDir);
+        var running = new RunningReconciler(workspace, configDir, extraArgs ?? []);
         running.process.Start();
         running.process.StandardInput.Close();
         running.process.BeginOutputReadLine();
@@ -48,12 +49,12 @@ public sealed class RunningReconciler : IAsyncDisposable
         var ready = await Poll.UntilAsync(readyTimeout, async () =>
         {
             if (running.process.HasExited) throw new Xunit.Sdk.XunitException($"run exited early with {running.process.ExitCode}:\n{running.Log}");
-            return await running.StatusOf("/readyz") == HttpStatusCode.OK;
+            return await running.StatusOf(readiness) == HttpStatusCode.OK;
         });
         if (!ready)
         {
             await running.DisposeAsync();
-            throw new Xunit.Sdk.XunitException($"/readyz did not answer 200 within {readyTimeout.TotalSeconds} s:\n{running.Log}");
+            throw new Xunit.Sdk.XunitException($"{readiness} did not answer 200 within {readyTimeout.TotalSeconds} s:\n{running.Log}");
         }
         return running;
     }
