@@ -19,17 +19,21 @@ public sealed class CrashSafetyTests
         using var workspace = Workspace.FromSamples();
         WriteUsers(workspace, Users);
         var random = new Random(20261201);
-        var expected = -1;
+        // How long an apply of this size takes here, so the kills land inside one, wherever this runs.
+        var timer = Stopwatch.StartNew();
+        Expect.Exit(0, await workspace.Apply());
+        var takes = timer.Elapsed;
+        var expected = Check(workspace, 0);
         var killed = 0;
-        for (var round = 0; round < 8; round++)
+        for (var round = 1; round <= 8; round++)
         {
             // Each round changes the directory so that every apply has work to do: a new department for everyone.
             WriteUsers(workspace, Users, department: $"Dept-{round}");
-            if (await KillAfterAsync(workspace, ["apply", "--config", Workspace.ConfigDir, "--store", Workspace.StoreFile],
-                TimeSpan.FromMilliseconds(random.Next(300, 6000)))) killed++;
+            var delay = takes * (0.05 + 0.9 * random.NextDouble());
+            if (await KillAfterAsync(workspace, ["apply", "--config", Workspace.ConfigDir, "--store", Workspace.StoreFile], delay)) killed++;
             expected = Check(workspace, round);
         }
-        Assert.True(killed >= 3, $"only {killed} of 8 applies were killed before they finished: the test proved little");
+        Assert.True(killed >= 5, $"only {killed} of 8 applies were killed before they finished: the test proved little");
 
         var apply = await workspace.Apply();
         Expect.Exit(0, apply);
