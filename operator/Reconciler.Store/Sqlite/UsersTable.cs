@@ -63,7 +63,10 @@ internal static class UsersTable
         WHERE users.version = 0
         """;
 
-    /// <summary>Changes a registry row that is still at the version the plan read ($expected); 0 changes otherwise.</summary>
+    /// <summary>
+    /// Changes a registry row that is still at the version the plan read ($expected); 0 changes otherwise, and for a
+    /// row with no registry part (version 0 is also the version of a user who is only imported).
+    /// </summary>
     public const string Update = """
         UPDATE users SET
             imported = CASE WHEN $withImported THEN $imported ELSE imported END,
@@ -73,7 +76,7 @@ internal static class UsersTable
             title = $title, mapping = $mapping, profile = $profile, storage_region = $storageRegion,
             quota_bytes = $quotaBytes, quota_policy = $quotaPolicy, login_mechanism = $loginMechanism,
             updated_at = $updatedAt
-        WHERE source_id = $source AND external_id = $id AND version = $expected
+        WHERE source_id = $source AND external_id = $id AND version = $expected AND state IS NOT NULL
         """;
 
     /// <summary>The parameters of <see cref="Create"/> and <see cref="Update"/>, by name, in the order they are bound.</summary>
