@@ -16,6 +16,7 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
     private readonly SqliteTransaction _transaction;
     private readonly Dictionary<long, (int Active, int Preserved, int Disabled)> _counts = [];
     private readonly Dictionary<string, long> _newSources = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pendingReplaced = new(StringComparer.Ordinal);
     private AuditLog? _audit;
     private WriteStatement? _create, _update;
     private bool _registryWritten;
@@ -133,10 +134,13 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
 
     public void ReplacePending(string source, IReadOnlyList<PendingEntry> entries)
     {
-        if (entries.Count == 0 && SourceId(source) is null) return;
+        // The read view is the state before this session: once a source's entries were replaced here, it no longer
+        // says what is stored, so the entries are written without comparing.
+        var replacedBefore = !_pendingReplaced.Add(source);
+        if (entries.Count == 0 && SourceId(source) is null && !replacedBefore) return;
         try
         {
-            PendingTable.Replace(_writer, Id(source), Pending(source), entries);
+            PendingTable.Replace(_writer, Id(source), replacedBefore ? null : Pending(source), entries);
         }
         catch (SqliteException e)
         {
