@@ -20,7 +20,7 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
     private AuditLog? _audit;
     private WriteStatement? _create, _update;
     private bool _registryWritten;
-    private bool _committed;
+    private bool _disposed;
 
     private SqliteWriteSession(SqliteStore store, SqliteConnection writer, SqliteTransaction transaction, SqliteConnection reader)
         : base(store, reader)
@@ -176,17 +176,18 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
         {
             throw Failed(e);
         }
-        _committed = true;
         return Task.CompletedTask;
     }
 
     public override async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         _create?.Statement.Dispose();
         _update?.Statement.Dispose();
         _audit?.Dispose();
         await base.DisposeAsync();
-        if (!_committed) _transaction.Rollback();
+        // Disposing a transaction that was not committed rolls it back (also after a commit that failed).
         _transaction.Dispose();
         _writer.Dispose();
     }
