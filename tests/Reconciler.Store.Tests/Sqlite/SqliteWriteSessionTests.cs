@@ -312,6 +312,38 @@ public sealed class SqliteWriteSessionTests : StoreTest
     }
 
     [Fact]
+    public async Task Commit_Cancelled_KeepsNothing()
+    {
+        await ProvisionAsync(1);
+        var before = await FileBytesAsync();
+        using var cancellation = new CancellationTokenSource();
+
+        await using (var session = await Store.OpenWriteAsync(default))
+        {
+            for (var i = 2; i < 3000; i++) session.Apply(Sample.Create(Sample.User(i)), Sample.Row(i), Sample.Context());
+            await cancellation.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.CommitAsync(cancellation.Token));
+        }
+
+        Assert.Equal(before, await FileBytesAsync());
+    }
+
+    [Fact]
+    public async Task Dispose_Twice_IsHarmless()
+    {
+        var write = await Store.OpenWriteAsync(default);
+        write.PutImported("corp", Sample.Row(1));
+        await write.DisposeAsync();
+        await write.DisposeAsync();
+        var read = await Store.OpenReadAsync(default);
+        await read.DisposeAsync();
+        await read.DisposeAsync();
+
+        await using var next = await Store.OpenWriteAsync(default);
+        Assert.Null(next.Find("corp", "id-0000001"));
+    }
+
+    [Fact]
     public async Task Commit_MovesTheRegistrySequenceOnlyWhenRegistryRowsWereWritten()
     {
         Assert.Equal(0, await ReadAsync(s => s.RegistrySeq));
