@@ -26,11 +26,11 @@ internal static class PendingTable
 
     /// <summary>
     /// Replaces a source's entries with these (all kinds: a plan considered every pending user of its source).
-    /// Writes nothing when they are the same as stored.
+    /// Writes nothing when they are the same as <paramref name="stored"/> (null: not known, always written).
     /// </summary>
-    public static void Replace(SqliteConnection connection, long sourceId, IReadOnlyList<PendingEntry> stored, IReadOnlyList<PendingEntry> entries)
+    public static void Replace(SqliteConnection connection, long sourceId, IReadOnlyList<PendingEntry>? stored, IReadOnlyList<PendingEntry> entries)
     {
-        if (stored.SequenceEqual(entries.OrderBy(e => e.ExternalId, StringComparer.Ordinal).ThenBy(e => e.Kind.ToString(), StringComparer.Ordinal)))
+        if (stored is not null && stored.SequenceEqual(entries.OrderBy(e => e.ExternalId, StringComparer.Ordinal).ThenBy(e => e.Kind.ToString(), StringComparer.Ordinal)))
         {
             return;
         }

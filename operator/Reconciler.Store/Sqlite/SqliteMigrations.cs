@@ -15,7 +15,8 @@ internal static class SqliteMigrations
 
     /// <summary>
     /// v2 → v3: snapshots and the registry become one row per user (imported entries encoded), sources get ids,
-    /// counters and a sequence, statuses get a namespace. Every user, snapshot row, audit entry and status is kept.
+    /// counters and a sequence, statuses get a namespace (resources the default one; the configuration's own status
+    /// none, as <c>ConfigurationReport.Key</c> has it). Every user, snapshot row, audit entry and status is kept.
     /// Should two registry rows share an email (only possible by editing the file by hand), the later one keeps its
     /// email but not the uniqueness guard.
     /// </summary>
@@ -38,7 +39,9 @@ internal static class SqliteMigrations
             INSERT INTO audit (id, at, action, source, external_id, email, mapping, reason, revision, details)
                 SELECT id, at, action, source, external_id, email, mapping, reason, revision, details FROM audit_v2;
             INSERT INTO statuses (kind, namespace, name, status_json, summary, updated_at, spec_hash, generation)
-                SELECT kind, 'default', name, status_json, summary, updated_at, spec_hash, generation FROM statuses_v2;
+                SELECT kind, CASE kind WHEN 'Configuration' THEN '' ELSE 'default' END, name, status_json, summary, updated_at,
+                       spec_hash, generation
+                FROM statuses_v2;
             INSERT INTO users (source_id, external_id, version, state, email, user_name, display_name, given_name, surname,
                                department, title, mapping, profile, storage_region, quota_bytes, quota_policy, login_mechanism,
                                created_at, updated_at)

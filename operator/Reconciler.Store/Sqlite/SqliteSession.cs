@@ -102,7 +102,12 @@ internal class SqliteSession : IStoreSession
         }
     }
 
-    public IReadOnlyList<PendingEntry> Pending(string? source = null) => PendingTable.Load(Reader, source is null ? null : SourceId(source));
+    public IReadOnlyList<PendingEntry> Pending(string? source = null)
+    {
+        if (source is null) return PendingTable.Load(Reader, null);
+        // A source the store has never stored has no entries (a null id would ask for every source's).
+        return SourceId(source) is { } id ? PendingTable.Load(Reader, id) : [];
+    }
 
     /// <summary>The id of a source's row, or null when the store has never stored it.</summary>
     protected long? SourceId(string source) => SourceIds.TryGetValue(source, out var id) ? id : null;

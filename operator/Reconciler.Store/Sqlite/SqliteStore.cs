@@ -14,6 +14,9 @@ namespace Reconciler.Store.Sqlite;
 /// </summary>
 public sealed class SqliteStore : IReconcilerStore
 {
+    /// <summary>How long a call waits for another process's write to end before it says the store is busy (as busy_timeout).</summary>
+    private const int BusySeconds = 5;
+
     private const string ConnectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA cache_size = -16384; PRAGMA foreign_keys = OFF;";
 
     private readonly string connectionString;
@@ -257,5 +260,7 @@ public sealed class SqliteStore : IReconcilerStore
             DataSource = path,
             Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Pooling = pooling,
+            // Microsoft.Data.Sqlite retries a busy BEGIN for this long on top of busy_timeout (30 s unless set).
+            DefaultTimeout = BusySeconds,
         }.ToString();
 }

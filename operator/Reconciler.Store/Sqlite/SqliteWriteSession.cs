@@ -16,10 +16,11 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
     private readonly SqliteTransaction _transaction;
     private readonly Dictionary<long, (int Active, int Preserved, int Disabled)> _counts = [];
     private readonly Dictionary<string, long> _newSources = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pendingReplaced = new(StringComparer.Ordinal);
     private AuditLog? _audit;
     private WriteStatement? _create, _update;
     private bool _registryWritten;
-    private bool _committed;
+    private bool _disposed;
 
     private SqliteWriteSession(SqliteStore store, SqliteConnection writer, SqliteTransaction transaction, SqliteConnection reader)
         : base(store, reader)
@@ -48,28 +49,179 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
 
     public void PutImported(string source, ImportedRow row)
     {
-        var put = Statement(_writer, UsersTable.PutImported);
-        put.Bind(1, Id(source));
-        put.Bind(2, row.Id);
-        put.BindBlob(3, row.Data);
-        put.Bind(4, unchecked((long)row.Fingerprint));
-        put.Execute();
+        try
+        {
+            var put = Statement(_writer, UsersTable.PutImported);
+            put.Bind(1, Id(source));
+            put.Bind(2, row.Id);
+            put.BindBlob(3, row.Data);
+            put.Bind(4, unchecked((long)row.Fingerprint));
+            put.Execute();
+        }
+        catch (SqliteException e)
+        {
+            throw Failed(e);
+        }
     }
 
     public void RemoveImported(string source, string id)
     {
-        var sourceId = Id(source);
-        var drop = Statement(_writer, UsersTable.DropImported);
-        drop.Bind(1, sourceId);
-        drop.Bind(2, id);
-        if (drop.Execute() > 0) return;
-        var delete = Statement(_writer, UsersTable.DeleteUnprovisioned);
-        delete.Bind(1, sourceId);
-        delete.Bind(2, id);
-        delete.Execute();
+        try
+        {
+            var sourceId = Id(source);
+            var drop = Statement(_writer, UsersTable.DropImported);
+            drop.Bind(1, sourceId);
+            drop.Bind(2, id);
+            if (drop.Execute() > 0) return;
+            var delete = Statement(_writer, UsersTable.DeleteUnprovisioned);
+            delete.Bind(1, sourceId);
+            delete.Bind(2, id);
+            delete.Execute();
+        }
+        catch (SqliteException e)
+        {
+            throw Failed(e);
+        }
     }
 
     public void Apply(PlanAction change, ImportedRow? imported, ApplyContext context)
+    {
+        var user = change.After;
+        try
+        {
+            var sourceId = WriteRow(change, imported);
+            (_audit ??= new AuditLog(_writer)).Append(change, context);
+            Count(sourceId, change.Before?.State, -1);
+            Count(sourceId, user.State, +1);
+            _registryWritten = true;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("email_key", StringComparison.Ordinal))
+        {
+            throw new StoreConflictException(
+                $"email {user.Email} of user {user.Source}/{user.ExternalId} is already held by another registry row");
+        }
+        catch (SqliteException e)
+        {
+            throw Failed(e);
+        }
+    }
+
+    public void SaveSource(SourceRecord record, bool snapshotChanged)
+    {
+        try
+        {
+            SourcesTable.Save(_writer, Id(record.Name), record, snapshotChanged);
+        }
+        catch (SqliteException e)
+        {
+            throw Failed(e);
+        }
+    }
+
+    public void RecountSource(string source)
+    {
+        try
+        {
+            var id = Id(source);
+            FlushCounts();
+            SourcesTable.Recount(_writer, id);
+        }
+        catch (SqliteException e)
+        {
+            throw Failed(e);
+        }
+    }
+
+    public void ReplacePending(string source, IReadOnlyList<PendingEntry> entries)
+    {
+        // The read view is the state before this session: once a source's entries were replaced here, it no longer
+        // says what is stored, so the entries are written without comparing.
+        var replacedBefore = !_pendingReplaced.Add(source);
+        if (entries.Count == 0 && SourceId(source) is null && !replacedBefore) return;
+        try
+        {
+            PendingTable.Replace(_writer, Id(source), replacedBefore ? null : Pending(source), entries);
+        }
+        catch (SqliteException e)
+        {
+            throw Failed(e);
+        }
+    }
+
+    public void SaveStatuses(IReadOnlyList<StoredStatus> statuses)
+    {
+        try
+        {
+            StatusTable.Save(_writer, statuses);
+        }
+        catch (SqliteException e)
+        {
+            throw Failed(e);
+        }
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            FlushCounts();
+            if (_registryWritten)
+            {
+                SqliteSchema.Execute(_writer, "UPDATE store_meta SET value = value + 1 WHERE key = 'registry_seq'");
+            }
+            _transaction.Commit();
+        }
+        catch (SqliteException e)
+        {
+            throw Failed(e);
+        }
+        return Task.CompletedTask;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _create?.Statement.Dispose();
+        _update?.Statement.Dispose();
+        _audit?.Dispose();
+        await base.DisposeAsync();
+        // Disposing a transaction that was not committed rolls it back (also after a commit that failed).
+        _transaction.Dispose();
+        _writer.Dispose();
+    }
+
+    /// <summary>A registry write statement with the index of each of <see cref="UsersTable.WriteParameters"/> (0 when absent).</summary>
+    private sealed class WriteStatement
+    {
+        public WriteStatement(SqliteConnection connection, string sql)
+        {
+            Statement = new SqliteStatement(connection, sql);
+            Index = UsersTable.WriteParameters.Select(Statement.IndexOf).ToArray();
+        }
+
+        public SqliteStatement Statement { get; }
+
+        public int[] Index { get; }
+
+        private long _ticks = -1;
+        private string _text = "";
+
+        /// <summary>A timestamp's text, made once while a plan stamps row after row with the same time.</summary>
+        public string Timestamp(DateTimeOffset value)
+        {
+            if (value.UtcTicks != _ticks)
+            {
+                _ticks = value.UtcTicks;
+                _text = ColumnFormat.Timestamp(value);
+            }
+            return _text;
+        }
+    }
+
+    /// <summary>Writes a change's registry row (compare-and-swap on its version); the id of the user's source.</summary>
+    private long WriteRow(PlanAction change, ImportedRow? imported)
     {
         var user = change.After;
         var before = change.Before;
@@ -111,98 +263,14 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
         statement.BindRepeated(p[20], write.Timestamp(user.UpdatedAt));
         statement.Bind(p[21], imported is not null);
         if (before is not null) statement.Bind(p[22], before.Version);
-
-        int changed;
-        try
-        {
-            changed = statement.Execute();
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("email_key", StringComparison.Ordinal))
-        {
-            throw new StoreConflictException(
-                $"email {user.Email} of user {user.Source}/{user.ExternalId} is already held by another registry row");
-        }
-        if (changed == 0)
-        {
-            throw new StoreConflictException(before is null
-                ? $"user {user.Source}/{user.ExternalId} was provisioned by another writer meanwhile"
-                : $"user {user.Source}/{user.ExternalId} was changed by another writer meanwhile (expected version {before.Version})");
-        }
-        Count(sourceId, before?.State, -1);
-        Count(sourceId, user.State, +1);
-        (_audit ??= new AuditLog(_writer)).Append(change, context);
-        _registryWritten = true;
+        if (statement.Execute() > 0) return sourceId;
+        throw new StoreConflictException(before is null
+            ? $"user {user.Source}/{user.ExternalId} was provisioned by another writer meanwhile"
+            : $"user {user.Source}/{user.ExternalId} was changed by another writer meanwhile (expected version {before.Version})");
     }
 
-    public void SaveSource(SourceRecord record, bool snapshotChanged) =>
-        SourcesTable.Save(_writer, Id(record.Name), record, snapshotChanged);
-
-    public void RecountSource(string source)
-    {
-        var id = Id(source);
-        FlushCounts();
-        SourcesTable.Recount(_writer, id);
-    }
-
-    public void ReplacePending(string source, IReadOnlyList<PendingEntry> entries)
-    {
-        if (entries.Count == 0 && SourceId(source) is null) return;
-        PendingTable.Replace(_writer, Id(source), Pending(source), entries);
-    }
-
-    public void SaveStatuses(IReadOnlyList<StoredStatus> statuses) => StatusTable.Save(_writer, statuses);
-
-    public Task CommitAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        FlushCounts();
-        if (_registryWritten)
-        {
-            SqliteSchema.Execute(_writer, "UPDATE store_meta SET value = value + 1 WHERE key = 'registry_seq'");
-        }
-        _transaction.Commit();
-        _committed = true;
-        return Task.CompletedTask;
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        _create?.Statement.Dispose();
-        _update?.Statement.Dispose();
-        _audit?.Dispose();
-        await base.DisposeAsync();
-        if (!_committed) _transaction.Rollback();
-        _transaction.Dispose();
-        _writer.Dispose();
-    }
-
-    /// <summary>A registry write statement with the index of each of <see cref="UsersTable.WriteParameters"/> (0 when absent).</summary>
-    private sealed class WriteStatement
-    {
-        public WriteStatement(SqliteConnection connection, string sql)
-        {
-            Statement = new SqliteStatement(connection, sql);
-            Index = UsersTable.WriteParameters.Select(Statement.IndexOf).ToArray();
-        }
-
-        public SqliteStatement Statement { get; }
-
-        public int[] Index { get; }
-
-        private long _ticks = -1;
-        private string _text = "";
-
-        /// <summary>A timestamp's text, made once while a plan stamps row after row with the same time.</summary>
-        public string Timestamp(DateTimeOffset value)
-        {
-            if (value.UtcTicks != _ticks)
-            {
-                _ticks = value.UtcTicks;
-                _text = ColumnFormat.Timestamp(value);
-            }
-            return _text;
-        }
-    }
+    /// <summary>SQLite's error as the store's, naming the file (a full disk, a refused row); the transaction is left to roll back.</summary>
+    private StoreException Failed(SqliteException e) => StoreErrors.Translate(e, Store.Path);
 
     /// <summary>The source's id, creating its row (inside this transaction) the first time a source is written.</summary>
     private long Id(string source)

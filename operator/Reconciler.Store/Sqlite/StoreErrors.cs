@@ -27,7 +27,7 @@ internal static class StoreErrors
     {
         NotADb or Corrupt => NotAStore(path, Reason(e), e),
         Perm or ReadOnly or IoErr or Full or CantOpen => CannotWrite(path, Reason(e), e),
-        Busy or Locked => new StoreException(
+        Busy or Locked => new StoreBusyException(
             $"store {path} is busy: another reconciler process is writing to it; try again when it has finished", e),
         Constraint => new StoreException($"store {path} refused a change: {Reason(e)}", e),
         _ => new StoreException($"store {path}: {Reason(e)}", e),

@@ -63,17 +63,23 @@ internal static class UsersTable
         WHERE users.version = 0
         """;
 
-    /// <summary>Changes a registry row that is still at the version the plan read ($expected); 0 changes otherwise.</summary>
+    /// <summary>
+    /// Changes a registry row that is still at the version the plan read ($expected); 0 changes otherwise, and for a
+    /// row with no registry part (version 0 is also the version of a user who is only imported). A row whose email
+    /// does not change keeps its key: a migrated row that shares its email with an earlier one has none, and must
+    /// still take changes.
+    /// </summary>
     public const string Update = """
         UPDATE users SET
             imported = CASE WHEN $withImported THEN $imported ELSE imported END,
             imported_hash = CASE WHEN $withImported THEN $hash ELSE imported_hash END,
-            version = version + 1, state = $state, email = $email, email_key = $emailKey, user_name = $userName,
+            version = version + 1, state = $state, email = $email,
+            email_key = CASE WHEN email IS $email THEN email_key ELSE $emailKey END, user_name = $userName,
             display_name = $displayName, given_name = $givenName, surname = $surname, department = $department,
             title = $title, mapping = $mapping, profile = $profile, storage_region = $storageRegion,
             quota_bytes = $quotaBytes, quota_policy = $quotaPolicy, login_mechanism = $loginMechanism,
             updated_at = $updatedAt
-        WHERE source_id = $source AND external_id = $id AND version = $expected
+        WHERE source_id = $source AND external_id = $id AND version = $expected AND state IS NOT NULL
         """;
 
     /// <summary>The parameters of <see cref="Create"/> and <see cref="Update"/>, by name, in the order they are bound.</summary>

@@ -6,7 +6,7 @@ using Reconciler.Store.Contract;
 
 namespace Reconciler.Store.Tests.Sqlite;
 
-/// <summary>Users, snapshots and plans made up for the tests.</summary>
+/// <summary>Users, imported entries and changes made up for the tests.</summary>
 public static class Sample
 {
     /// <summary>A time with sub-millisecond ticks and a non-UTC offset, to prove timestamps round-trip exactly.</summary>
@@ -56,22 +56,23 @@ public static class Sample
         Attributes = i % 2 == 0 ? new Dictionary<string, string> { ["costCenter"] = $"cc-{i}", ["quote\"d"] = "a,b" } : null,
     };
 
-    public static DirectorySnapshot Snapshot(int users, string source = "corp") => new()
-    {
-        Source = source,
-        Users = Enumerable.Range(0, users).Select(Imported).ToList(),
-        GroupsSeen = 2,
-        Cursor = "usn:12345",
-        ReadAt = Now,
-        Duration = TimeSpan.FromMilliseconds(1234),
-    };
+    public static ImportedRow Row(int i) => ImportedRow.Of(Imported(i));
 
-    public static Plan Creates(int count, string source = "corp") => new()
-    {
-        Changes = Enumerable.Range(0, count).Select(i => (PlanAction)new Create(User(i, source), "matched engineering")).ToList(),
-    };
+    public static Create Create(ProvisionedUser user) => new(user, "matched engineering");
 
-    public static Plan Of(params PlanAction[] changes) => new() { Changes = changes };
+    public static Update Move(ProvisionedUser before, string region = "eu-west") => new(
+        before, before with { StorageRegion = region, UpdatedAt = Now.AddMinutes(5) },
+        [new FieldChange("storageRegion", before.StorageRegion, region)], $"mapping engineering moved to {region}");
+
+    public static Preserve Preserve(ProvisionedUser before) =>
+        new(before, before with { State = UserState.Preserved, UpdatedAt = Now.AddMinutes(10) }, "left the directory");
+
+    public static Disable Disable(ProvisionedUser before) =>
+        new(before, before with { State = UserState.Disabled, UpdatedAt = Now.AddMinutes(15) }, "stopped matching");
+
+    public static Restore Restore(ProvisionedUser before) => new(
+        before, before with { State = UserState.Active, UpdatedAt = Now.AddMinutes(20) },
+        [new FieldChange("state", before.State.ToString(), "Active")], "matches again");
 
     public static ApplyContext Context(string revision = "rev-1") => new(revision, Now);
 }

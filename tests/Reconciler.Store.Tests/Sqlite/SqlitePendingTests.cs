@@ -1,0 +1,118 @@
+using Reconciler.Store.Contract;
+
+namespace Reconciler.Store.Tests.Sqlite;
+
+public sealed class SqlitePendingTests : StoreTest
+{
+    private static readonly PendingEntry Conflict =
+        new("corp", "id-0000002", PendingKind.Conflict, "engineering", "ldap", "sales", "email user2@example.com is held by ldap/u-9");
+
+    private static readonly PendingEntry HeldBack = new("corp", "id-0000001", PendingKind.HeldBack, "engineering", Message: "deletion guard");
+
+    private static readonly PendingEntry Written = new("corp", "id-0000001", PendingKind.Written);
+
+    [Fact]
+    public async Task ReplacePending_StoresEveryFieldInIdThenKindOrder()
+    {
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict, Written, HeldBack]));
+
+        Assert.Equal([HeldBack, Written, Conflict], await ReadAsync(s => s.Pending("corp")));
+    }
+
+    [Fact]
+    public async Task ReplacePending_ReplacesThatSourcesEntriesOnly()
+    {
+        var other = new PendingEntry("ldap", "u-9", PendingKind.Conflict, "sales");
+        await WriteAsync(session =>
+        {
+            session.ReplacePending("corp", [Conflict, HeldBack]);
+            session.ReplacePending("ldap", [other]);
+        });
+
+        await WriteAsync(session => session.ReplacePending("corp", [Written]));
+        Assert.Equal([Written], await ReadAsync(s => s.Pending("corp")));
+        Assert.Equal([other], await ReadAsync(s => s.Pending("ldap")));
+
+        await WriteAsync(session => session.ReplacePending("corp", []));
+        Assert.Empty(await ReadAsync(s => s.Pending("corp")));
+        Assert.Equal([other], await ReadAsync(s => s.Pending()));
+    }
+
+    [Fact]
+    public async Task ReplacePending_WithTheEntriesStored_WritesNothing()
+    {
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict, HeldBack]));
+        using var observer = Folder.Connect();
+        var version = StoreFolder.Scalar(observer, "PRAGMA data_version");
+
+        await WriteAsync(session => session.ReplacePending("corp", [HeldBack, Conflict]));
+        await WriteAsync(session => session.ReplacePending("ldap", []));
+        Assert.Equal(version, StoreFolder.Scalar(observer, "PRAGMA data_version"));
+
+        await WriteAsync(session => session.ReplacePending("corp", [HeldBack, Conflict with { Message = "still held" }]));
+        Assert.NotEqual(version, StoreFolder.Scalar(observer, "PRAGMA data_version"));
+        Assert.Equal("still held", (await ReadAsync(s => s.Pending("corp")))[1].Message);
+    }
+
+    [Fact]
+    public async Task Pending_WithoutASource_ListsEverySourcesEntries_InSourceOrder()
+    {
+        var ldap = new PendingEntry("ldap", "u-1", PendingKind.HeldBack);
+        var team = new PendingEntry("team-a/corp", "a", PendingKind.Written);
+        await WriteAsync(session =>
+        {
+            session.ReplacePending("team-a/corp", [team]);
+            session.ReplacePending("ldap", [ldap]);
+            session.ReplacePending("corp", [Conflict]);
+        });
+
+        Assert.Equal([Conflict, ldap, team], await ReadAsync(s => s.Pending()));
+    }
+
+    [Fact]
+    public async Task Pending_OfASourceNeverStored_IsEmpty()
+    {
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict]));
+
+        Assert.Empty(await ReadAsync(s => s.Pending("never-read")));
+    }
+
+    [Fact]
+    public async Task ReplacePending_OfANewSource_StoresItsEntriesOnly()
+    {
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict]));
+
+        var entry = new PendingEntry("ldap", "u-1", PendingKind.HeldBack);
+        await WriteAsync(session => session.ReplacePending("ldap", [entry]));
+
+        Assert.Equal([Conflict, entry], await ReadAsync(s => s.Pending()));
+    }
+
+    [Fact]
+    public async Task ReplacePending_TwiceInOneSession_KeepsWhatTheLastSaid()
+    {
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict]));
+
+        await WriteAsync(session =>
+        {
+            session.ReplacePending("corp", [HeldBack]);
+            session.ReplacePending("corp", [Conflict]);
+        });
+
+        Assert.Equal([Conflict], await ReadAsync(s => s.Pending("corp")));
+    }
+
+    [Fact]
+    public async Task ReplacePending_OfANewSourceTwiceInOneSession_KeepsWhatTheLastSaid()
+    {
+        var entry = new PendingEntry("ldap", "u-1", PendingKind.HeldBack);
+
+        await WriteAsync(session =>
+        {
+            session.ReplacePending("ldap", [entry]);
+            session.ReplacePending("ldap", []);
+        });
+
+        Assert.Empty(await ReadAsync(s => s.Pending()));
+    }
+}
