@@ -40,6 +40,7 @@ public sealed class ReconcilerService(
     private readonly EngineOptions _options = options ?? new EngineOptions();
     private readonly WorkQueue<ResourceKey> _queue = new(clock, (options ?? new EngineOptions()).Queue);
     private readonly TaskCompletionSource _firstPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<ResourceKey, string> _stalled = [];
     private readonly HashSet<ResourceKey> _firstPending = [];
     private readonly Lock _lock = new();
@@ -47,6 +48,17 @@ public sealed class ReconcilerService(
 
     /// <summary>Completes when every source declared at start-up has been reconciled once (readiness).</summary>
     public Task FirstPass => _firstPass.Task;
+
+    /// <summary>How many times the desired state was loaded and its sources queued.</summary>
+    public int Loads => Volatile.Read(ref _loads);
+
+    private int _loads;
+
+    /// <summary>Completes when the desired state was first loaded and its sources queued.</summary>
+    public Task Loaded => _loaded.Task;
+
+    /// <summary>Reconciles running or ready to run (keys waiting for their time are not counted).</summary>
+    public int Busy => _queue.Busy;
 
     /// <summary>The desired state being reconciled; null until it is first loaded.</summary>
     public DesiredSnapshot? Current => _current;
@@ -70,6 +82,7 @@ public sealed class ReconcilerService(
         try
         {
             await LoadAsync(changed: null, first: true, token);
+            _loaded.TrySetResult();
             var watch = WatchAsync(token);
             var workers = Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(i => WorkAsync(i, token)).ToList();
             await Task.WhenAny(Task.WhenAll(workers), watch, Task.Delay(Timeout.Infinite, token));
@@ -83,6 +96,7 @@ public sealed class ReconcilerService(
         finally
         {
             _queue.ShutDown();
+            _loaded.TrySetResult();
             _firstPass.TrySetResult();
         }
     }
@@ -148,6 +162,7 @@ public sealed class ReconcilerService(
             else Enqueue(key);
         }
         if (first && keys.Count == 0) _firstPass.TrySetResult();
+        Interlocked.Increment(ref _loads);
         logger.LogInformation("configuration {Location} revision {Revision}: {Count} resources, {Errors} error(s)",
             desired.Location, snapshot.Valid.Revision, snapshot.Valid.All.Count(), snapshot.Errors.Count);
     }
@@ -213,7 +228,6 @@ public sealed class ReconcilerService(
     private void Schedule(ResourceKey key, DesiredSnapshot snapshot, KeyResult result, TimeSpan took)
     {
         var outcome = result.Outcome == KeyOutcome.Failed ? ErrorClassifier.Label(result.Error ?? ErrorClass.Transient) : "success";
-        metrics.ObserveReconcile(key.Kind, took, outcome);
         if (result.Reconcile is { } reconciled)
         {
             metrics.SetPlanChanges(reconciled.Plan.Summary);
@@ -262,6 +276,8 @@ public sealed class ReconcilerService(
                 metrics.ForgetSource(key.QualifiedName);
                 break;
         }
+        // Last, once the key is scheduled: whoever watches the count sees a reconcile that is wholly done.
+        metrics.ObserveReconcile(key.Kind, took, outcome);
     }
 
     /// <summary>The delay a failed read will be retried after, for its status to say.</summary>

@@ -52,6 +52,9 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
     /// <summary>Keys waiting for a due time (intervals, retries, backoff, coalescing wake-ups).</summary>
     public int Waiting => Locked(() => _waiting.Count);
 
+    /// <summary>Keys ready or handed out and not done yet (delayed keys that wait for their time are not counted).</summary>
+    public int Busy => Locked(() => _ready.Count + _processing.Count);
+
     public bool IsShutDown => Locked(() => _shutDown);
 
     /// <summary>Makes <paramref name="key"/> ready, unless it already is; a key being processed is marked dirty instead.</summary>

@@ -48,7 +48,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             var context = new ReadContext(baseDirectory, fullDue ? null : stored!.Cursor, secrets, clock, progress);
             var comparison = new Comparison(session, name);
             ReadEnd? end = null;
-            await foreach (var entry in WithIdleTimeout(connector.ReadAsync(source, context, cancellationToken), name, cancellationToken))
+            await foreach (var entry in WithIdleTimeout(token => connector.ReadAsync(source, context, token), name, cancellationToken))
             {
                 if (end is not null) throw new DirectoryReadException(ErrorClass.Transient, $"source {name}: the connector yielded entries after the end of its read");
                 switch (entry)
@@ -82,10 +82,12 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
     /// stuck where it cannot be cancelled (a blocking open) is abandoned, not awaited: it holds no lock and its
     /// result is never used.
     /// </summary>
-    private async IAsyncEnumerable<DirectoryEntry> WithIdleTimeout(IAsyncEnumerable<DirectoryEntry> entries, string name,
+    private async IAsyncEnumerable<DirectoryEntry> WithIdleTimeout(Func<CancellationToken, IAsyncEnumerable<DirectoryEntry>> read, string name,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var enumerator = entries.GetAsyncEnumerator(cancellationToken);
+        // The connector gets its own token, cancelled when its read is abandoned: one that awaits stops then.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var enumerator = read(abandon.Token).GetAsyncEnumerator(abandon.Token);
         var abandoned = false;
         var first = true;
         try
@@ -111,6 +113,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
                     catch (Exception e) when (e is TimeoutException or OperationCanceledException)
                     {
                         abandoned = true;
+                        await abandon.CancelAsync();
                         _ = pending.ContinueWith(_ => enumerator.DisposeAsync().AsTask(), TaskScheduler.Default);
                         if (e is OperationCanceledException) throw;
                         throw new DirectoryReadException(ErrorClass.Transient,

@@ -63,11 +63,14 @@ internal sealed class EngineWorld : IAsyncDisposable
 
     public DesiredState Desired => new() { Sources = Sources.ToList(), Mappings = Mappings.ToList(), Revision = "r1", Location = "test" };
 
+    /// <summary>How long a read may yield nothing before it is abandoned; long unless a test is about it.</summary>
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromDays(1);
+
     public async Task StartAsync(int workers = 2)
     {
         Store = await SqliteStore.OpenAsync(Path.Combine(_folder, "state.db"), readOnly: false, CancellationToken.None);
         _desired.Set(new DesiredSnapshot { Valid = Desired });
-        var reader = new SourceReader([Directory], new LocalSecretResolver(), Clock);
+        var reader = new SourceReader([Directory], new LocalSecretResolver(), Clock, ReadTimeout);
         var reconciliation = new Reconciliation(Clock, NullLogger<Reconciliation>.Instance);
         var sources = new SourceKeyReconciler(reader, reconciliation, Store, Clock, NullLogger<SourceKeyReconciler>.Instance);
         var options = new EngineOptions
@@ -78,13 +81,17 @@ internal sealed class EngineWorld : IAsyncDisposable
         };
         _service = new ReconcilerService(_desired, sources, Store, Metrics, Clock, NullLogger<ReconcilerService>.Instance, options);
         await _service.StartAsync(CancellationToken.None);
+        await _service.Loaded.WaitAsync(TimeSpan.FromSeconds(30));
+        await Settle();
     }
 
-    /// <summary>Publishes a new desired state and wakes the engine as a file change would.</summary>
-    public void Change(Func<DesiredState, DesiredState> edit)
+    /// <summary>Publishes a new desired state, wakes the engine as a file change would, and waits until it loaded it.</summary>
+    public async Task ChangeAsync(Func<DesiredState, DesiredState> edit)
     {
+        var loads = Service.Loads;
         _desired.Set(new DesiredSnapshot { Valid = edit(Desired) });
         _desired.Wake();
+        await Eventually(() => Service.Loads > loads, "the engine loaded the change");
     }
 
     /// <summary>Moves the fake clock in steps, giving the workers real time to react after each.</summary>
@@ -101,10 +108,12 @@ internal sealed class EngineWorld : IAsyncDisposable
     /// <summary>Waits (in real time) until every read that started, but the hanging ones, has finished its reconcile.</summary>
     public async Task Settle()
     {
-        for (var i = 0; i < 1000; i++)
+        // The fake clock fires due keys inside Advance, so they are ready (or handed out) by now; wait until every
+        // key is done, but for the ones stuck in a hanging read.
+        for (var i = 0; i < 5000; i++)
         {
-            await Task.Delay(2);
-            if (Directory.TotalReads - Directory.Hanging <= Metrics.Reconciles && (i > 2 || Directory.TotalReads == 0)) return;
+            if (_service is null || Service.Busy <= Directory.Hanging) return;
+            await Task.Delay(1);
         }
     }
 

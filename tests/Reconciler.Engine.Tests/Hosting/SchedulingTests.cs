@@ -47,7 +47,7 @@ public sealed class SchedulingTests
         world.Directory.Set("flaky", new Script.Fail(ErrorClass.Transient));
         await world.StartAsync();
 
-        await world.AdvanceAsync(TimeSpan.FromMinutes(20), step: TimeSpan.FromSeconds(1));
+        await world.AdvanceAsync(TimeSpan.FromSeconds(1112), step: TimeSpan.FromSeconds(1));
 
         var times = world.Directory.ReadTimes("flaky");
         var gaps = times.Zip(times.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
@@ -90,12 +90,12 @@ public sealed class SchedulingTests
         await world.AdvanceAsync(TimeSpan.FromHours(2), step: TimeSpan.FromMinutes(1));
         Assert.Equal(1, world.Directory.Reads("ldap"));
 
-        world.Change(d => d);
+        await world.ChangeAsync(d => d);
         await world.AdvanceAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(1, world.Directory.Reads("ldap"));
 
         world.Directory.Set("ldap", new Script.Users("u1"));
-        world.Change(d => d with { Sources = [d.Sources[0] with { Spec = d.Sources[0].Spec with { SyncInterval = "2m" } }] });
+        await world.ChangeAsync(d => d with { Sources = [d.Sources[0] with { Spec = d.Sources[0].Spec with { SyncInterval = "2m" } }] });
         await world.AdvanceAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(2, world.Directory.Reads("ldap"));
         var stored = (await world.Store.LoadStatusesAsync(default)).Single(s => s.Key.Kind == DirectorySource.KindName);
@@ -112,9 +112,37 @@ public sealed class SchedulingTests
 
         await world.AdvanceAsync(TimeSpan.FromMinutes(5), step: TimeSpan.FromSeconds(10));
 
-        Assert.Equal(6, world.Directory.Reads("healthy"));
+        Assert.True(world.Directory.Reads("healthy") == 6, "healthy was read at " + string.Join(", ", world.Directory.ReadTimes("healthy").Select(t => (t - EngineWorld.T0).ToString())));
         Assert.Equal(1, world.Directory.Reads("hung"));
         Assert.Equal(1, (await world.Store.CountUsersAsync(default))[UserState.Active]);
+    }
+
+    [Fact]
+    public async Task AReadThatGoesSilentIsAbandonedAfterTheReadTimeout_AndRetriedWithBackoff()
+    {
+        await using var world = new EngineWorld { ReadTimeout = TimeSpan.FromMinutes(2) }.Source("silent", "1m");
+        world.Directory.Set("silent", new Script.Hang());
+        await world.StartAsync();
+
+        await world.AdvanceAsync(TimeSpan.FromSeconds(119));
+        Assert.Equal(1, world.Directory.Reads("silent"));
+        Assert.DoesNotContain(await world.Store.LoadStatusesAsync(default), s => s.Key.Kind == DirectorySource.KindName);
+
+        world.Directory.Set("silent", new Script.Users("u1"));
+        await world.AdvanceAsync(TimeSpan.FromSeconds(1));
+        // The abandoned read's failure is recorded as soon as the worker gets to it (no more time needs to pass).
+        StoredStatus? status = null;
+        await EngineWorld.Eventually(() =>
+        {
+            status = world.Store.LoadStatusesAsync(default).Result.SingleOrDefault(s => s.Key.Kind == DirectorySource.KindName);
+            return status is not null;
+        }, "the abandoned read is recorded");
+        Assert.Contains("gave nothing for 2m", status!.StatusJson);
+        Assert.Contains("\"reason\":\"ProgressingWithRetry\"", status.StatusJson);
+
+        await world.AdvanceAsync(TimeSpan.FromSeconds(3));
+        await EngineWorld.Eventually(() => world.Directory.Reads("silent") == 2, "the read is retried after its backoff");
+        await EngineWorld.Eventually(() => world.Store.CountUsersAsync(default).Result[UserState.Active] == 1, "the retry provisions the user");
     }
 
     [Fact]
