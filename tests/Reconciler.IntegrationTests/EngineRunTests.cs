@@ -60,6 +60,59 @@ public sealed class EngineRunTests
         Assert.Equal(0, run.ExitCode);
     }
 
+    private const string PartnerSource = """
+        apiVersion: provisioning.reconciler.dev/v1alpha1
+        kind: DirectorySource
+        metadata:
+          name: partner-export
+        spec:
+          type: Csv
+          csv:
+            path: partners.csv
+          syncInterval: 1s
+        ---
+        apiVersion: provisioning.reconciler.dev/v1alpha1
+        kind: ProvisioningMapping
+        metadata:
+          name: partners
+        spec:
+          sourceRef: {name: partner-export}
+          priority: 1
+          profile: laptops-partner
+          storageRegion: eu-west
+        """;
+
+    [Fact]
+    public async Task Run_ABrokenMappingHoldsItsSourceWhole_WhileOtherSourcesGoOn()
+    {
+        using var workspace = Workspace.FromSamples();
+        workspace.Edit("sources.yaml", "syncInterval: 5m", "syncInterval: 1s");
+        workspace.Write("partners.yaml", PartnerSource);
+        workspace.Write("partners.csv", "id,userName,email\np1,pat,pat@partner.example\n");
+        await using var run = await RunningReconciler.StartAsync(workspace, RunTests.ReadyTimeout);
+        Assert.Equal(Samples.Created + 1, await CountUsers(workspace));
+
+        // A typo in one of hr-export's mappings, and at the same time half of hr-export's users leave the export:
+        // the source is held, so nobody is preserved or disabled because of the typo.
+        workspace.Edit("mappings.yaml", "  priority: 10\n", "  priority: ten\n");
+        var lines = workspace.CsvLines();
+        workspace.WriteCsv(lines.Take(1 + lines.Length / 2));
+        workspace.Write("partners.csv", "id,userName,email\np1,pat,pat@partner.example\np2,sam,sam@partner.example\n");
+
+        Assert.True(await Poll.UntilAsync(RunTests.WatchTimeout, async () => await CountUsers(workspace) == Samples.Created + 2),
+            $"partner-export stopped while hr-export's mapping was broken:\n{run.Log}");
+        Assert.True(await Poll.UntilAsync(RunTests.WatchTimeout, async () => await SourceReason(workspace, "hr-export") == "HeldByInvalidConfiguration"),
+            $"hr-export was not held:\n{run.Log}");
+        Assert.Equal(Samples.Created, (await workspace.Users("Active")).Count(u => Expect.Str(u, "source") == "hr-export"));
+        var status = await workspace.Run("status", "--store", Workspace.StoreFile, "--output", "json");
+        Assert.Contains("mapping engineering is invalid", status.Stdout);
+        Assert.Contains("nothing is applied until it is fixed", status.Stdout);
+
+        workspace.Edit("mappings.yaml", "  priority: ten\n", "  priority: 10\n");
+        Assert.True(await Poll.UntilAsync(RunTests.WatchTimeout, async () => await SourceReason(workspace, "hr-export") is "Synced" or "DeletionGuard"),
+            $"hr-export did not resume once its mapping was fixed:\n{run.Log}");
+    }
+
     private static async Task<int> CountUsers(Workspace workspace)
     {
         if (!File.Exists(workspace.Store)) return -1;

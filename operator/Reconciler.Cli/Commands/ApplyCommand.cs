@@ -70,10 +70,8 @@ public static class ApplyCommand
 
     private static async Task RecordConfigurationAsync(IReconcilerStore store, DesiredState desired, CancellationToken ct)
     {
-        var key = StatusJson.KeyOf(ConfigurationReport.Key(desired.Location));
-        var stored = (await store.LoadStatusesAsync(ct)).FirstOrDefault(s => s.Key == key);
-        var now = CliServices.Clock.GetUtcNow();
-        var report = ConfigurationReport.Valid(desired.Location, desired, now, stored is null ? null : StatusJson.ConditionsOf(stored.StatusJson));
-        await store.SaveStatusesAsync([StatusJson.Record(report, stored, now, new SpecGeneration(desired.Revision, 0))], ct);
+        var stored = (await store.LoadStatusesAsync(ct)).ToDictionary(s => s.Key);
+        var snapshot = new Sources.DesiredSnapshot { Valid = desired };
+        await store.SaveStatusesAsync(ConfigurationStatuses.For(desired.Location, snapshot, stored, CliServices.Clock.GetUtcNow()), ct);
     }
 }

@@ -327,17 +327,10 @@ public sealed class ReconcilerService(
         return files.Any(f => changed.Contains(f));
     }
 
-    /// <summary>The configuration's own status: its revision, or why (parts of) it are invalid.</summary>
+    /// <summary>The configuration's own status (its revision, or why parts of it are invalid), invalid resources', campaigns'.</summary>
     private async Task RecordConfigurationAsync(DesiredSnapshot snapshot, IReadOnlyDictionary<StatusKey, StoredStatus> previous, CancellationToken cancellationToken)
     {
-        var key = StatusJson.KeyOf(ConfigurationReport.Key(desired.Location));
-        var stored = previous.GetValueOrDefault(key);
-        var conditions = stored is null ? null : StatusJson.ConditionsOf(stored.StatusJson);
-        var now = clock.GetUtcNow();
-        var report = snapshot.IsValid
-            ? ConfigurationReport.Valid(desired.Location, snapshot.Valid, now, conditions)
-            : ConfigurationReport.Invalid(desired.Location, snapshot.Valid.Revision, snapshot.Errors, now, conditions);
-        await store.SaveStatusesAsync([StatusJson.Record(report, stored, now, new SpecGeneration(snapshot.Valid.Revision, 0))], cancellationToken);
+        await store.SaveStatusesAsync(ConfigurationStatuses.For(desired.Location, snapshot, previous, clock.GetUtcNow()), cancellationToken);
         if (!snapshot.IsValid)
         {
             foreach (var error in snapshot.Errors.Take(20)) logger.LogError("invalid configuration: {Error}", error);

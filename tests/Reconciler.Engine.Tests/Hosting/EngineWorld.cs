@@ -174,7 +174,11 @@ internal sealed class ScriptedDesiredState : IDesiredStateSource
 /// <summary>What a scripted source does when it is read.</summary>
 internal abstract record Script
 {
-    public sealed record Users(params string[] Ids) : Script;
+    public sealed record Users(params string[] Ids) : Script
+    {
+        /// <summary>The whole users to yield, when a test wants more than ids.</summary>
+        public IReadOnlyList<ImportedUser>? Details { get; init; }
+    }
     public sealed record Fail(ErrorClass Class, TimeSpan? RetryAfter = null) : Script;
     public sealed record Hang : Script;
 }
@@ -234,7 +238,11 @@ internal sealed class ScriptedDirectory : IDirectoryConnector
         {
             Interlocked.Decrement(ref _running);
         }
-        if (script is Hosting.Script.Users users)
+        if (script is Hosting.Script.Users { Details: { } whole })
+        {
+            foreach (var user in whole) yield return new UserEntry(user);
+        }
+        else if (script is Hosting.Script.Users users)
         {
             foreach (var id in users.Ids)
             {
