@@ -32,7 +32,16 @@ try
     }
     // Ctrl+C and SIGTERM cancel the running command's token: `run` stops its workers and HTTP and exits 0; an
     // interrupted `apply` rolls its transaction back and exits 130.
-    return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15), EnableDefaultExceptionHandler = false });
+    var exit = await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15), EnableDefaultExceptionHandler = false });
+    if (CliContext.Debug)
+    {
+        // The console logger writes on a thread of its own: flush it before the process ends.
+        Reconciler.Cli.Hosting.CliServices.Logging.Dispose();
+        Console.Error.WriteLine($"debug: GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} " +
+            $"(gen0/1/2), paused {GC.GetTotalPauseDuration().TotalSeconds:0.000} s, allocated {GC.GetTotalAllocatedBytes() / 1e6:N0} MB, " +
+            $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:0.000} s");
+    }
+    return exit;
 }
 catch (Exception e)
 {
