@@ -10,7 +10,9 @@ namespace Reconciler.Core.Planning;
 internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions options)
 {
     private readonly Dictionary<string, Counts> _tallies = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ProvisionedUser?> _emails = new(StringComparer.OrdinalIgnoreCase);
+    // Emails taken or released in this plan, by a 128-bit hash of the email as compared (upper-cased): a million new
+    // users must not keep a million rows or email strings alive, so only who holds each email is kept.
+    private readonly Dictionary<UInt128, EmailHolder?> _emails = [];
     private readonly PlanCounts _counts = new();
 
     public PlanOptions Options => options;
@@ -49,22 +51,22 @@ internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions 
     }
 
     /// <summary>Who owns an email (case-insensitively): whoever took it earlier in this plan, else the registry's owner.</summary>
-    public ProvisionedUser? EmailOwner(string email) =>
-        _emails.TryGetValue(email, out var owner) ? owner : owners.Find(email);
+    public EmailHolder? EmailOwner(string email) =>
+        _emails.TryGetValue(EmailKey.Of(email), out var holder) ? holder : owners.Find(email) is { } owner ? EmailHolder.Of(owner) : null;
 
-    public void ClaimEmail(ProvisionedUser user) => _emails[user.Email] = user;
+    public void ClaimEmail(ProvisionedUser user) => _emails[EmailKey.Of(user.Email)] = EmailHolder.Of(user);
 
     /// <summary>A provisioned user's email changes: the old address is free again, the new one is theirs.</summary>
     public void MoveEmail(ProvisionedUser before, ProvisionedUser after)
     {
         if (before.Email.Length > 0 && EmailOwner(before.Email) is { } owner && owner.Source == before.Source && owner.ExternalId == before.ExternalId)
         {
-            _emails[before.Email] = null;
+            _emails[EmailKey.Of(before.Email)] = null;
         }
         if (after.Email.Length > 0) ClaimEmail(after);
     }
 
-    public void Conflict(string source, string externalId, string email, string mapping, ProvisionedUser owner)
+    public void Conflict(string source, string externalId, string email, string mapping, EmailHolder owner)
     {
         var sameSource = owner.Source == source;
         var reason = sameSource
@@ -94,4 +96,10 @@ internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions 
         var slash = qualifiedSource.IndexOf('/');
         return slash < 0 ? ResourceKey.DefaultNamespace : qualifiedSource[..slash];
     }
+}
+
+/// <summary>Who holds an email: enough to tell whether it is a user itself and to name it in a conflict.</summary>
+internal sealed record EmailHolder(string Source, string ExternalId, string Mapping)
+{
+    public static EmailHolder Of(ProvisionedUser user) => new(user.Source, user.ExternalId, user.Mapping);
 }
