@@ -55,6 +55,7 @@ public static class ApplyCommand
             var preview = new PlanPreview(PlanPrinter.MaxRows);
             try
             {
+                using var spilled = new Disposables(reads.Select(r => r.Changes));
                 var outcome = await CliServices.Reconciliation().RunAsync(store, desired, reads,
                     new ReconcileOptions(AllowDeletions: allowDeletions) { Observer = preview }, ct);
                 PlanPrinter.Table(outcome.Plan, preview.First, preview.Count);
@@ -73,5 +74,16 @@ public static class ApplyCommand
         var stored = (await store.LoadStatusesAsync(ct)).ToDictionary(s => s.Key);
         var snapshot = new Sources.DesiredSnapshot { Valid = desired };
         await store.SaveStatusesAsync(ConfigurationStatuses.For(desired.Location, snapshot, stored, CliServices.Clock.GetUtcNow()), ct);
+    }
+
+    /// <summary>Releases what reads keep (a temporary file of changes) once the reconcile is done.</summary>
+    internal sealed class Disposables(IEnumerable<IDisposable> items) : IDisposable
+    {
+        private readonly List<IDisposable> _items = items.ToList();
+
+        public void Dispose()
+        {
+            foreach (var item in _items) item.Dispose();
+        }
     }
 }

@@ -31,6 +31,7 @@ public static class PlanCommand
             }
             await using var opened = await StoreLocation.OpenExistingAsync(parse.GetValue(store)!, ct);
             var reads = await CliServices.ReadAllAsync(desired, opened, showProgress: !json, ct);
+            using var spilled = new ApplyCommand.Disposables(reads.Select(r => r.Changes));
             if (!PlanPrinter.ReadProblems(reads))
             {
                 Terminal.Error("no plan: a source could not be read (see above)");

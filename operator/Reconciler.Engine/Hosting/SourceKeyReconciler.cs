@@ -63,6 +63,7 @@ public sealed class SourceKeyReconciler(
         for (var attempt = 1; ; attempt++)
         {
             var read = await reader.ReadAsync(source, baseDirectory, store, null, cancellationToken);
+            using var changes = read.Changes;
             try
             {
                 var options = new ReconcileOptions(RetryIn: retryIn) { HeldBecause = holds.Count > 0 ? string.Join("; ", holds) : null };

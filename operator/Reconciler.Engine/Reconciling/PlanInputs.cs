@@ -67,7 +67,7 @@ internal static class PlanInputs
     private static PlanUsers Incremental(IStoreSession session, SourceRead read, IReadOnlyList<PendingEntry> pending)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in read.Changes.InOrder) ids.Add(entry.Row.Id);
+        foreach (var entry in read.Changes.InOrder) ids.Add(entry.Id);
         ids.UnionWith(read.Deleted);
         foreach (var entry in pending) ids.Add(entry.ExternalId);
         var pairs = new List<UserPair>(ids.Count);
@@ -75,7 +75,7 @@ internal static class PlanInputs
         {
             var stored = session.Find(read.Name, id);
             var before = stored?.Imported?.User;
-            var now = read.Changes.Find(id)?.Row.User ?? (read.Deleted.Contains(id) ? null : before);
+            var now = read.Changes.Find(id)?.Decode(null) ?? (read.Deleted.Contains(id) ? null : before);
             if (now is null && stored?.Provisioned is null) continue;
             pairs.Add(new UserPair(now, stored?.Provisioned, before));
         }
@@ -93,12 +93,12 @@ internal static class PlanInputs
         public IEnumerable<UserPair> Pairs(bool unprovisionedOnly)
         {
             var changes = read.Changes;
-            var matched = new HashSet<string>(StringComparer.Ordinal);
+            var matched = new System.Collections.BitArray(changes.Count);
             foreach (var stored in session.Users(read.Name, unprovisionedOnly))
             {
-                if (changes.Find(stored.Id) is { } changed)
+                if (changes.Count > 0 && changes.Find(stored.Id) is { } changed)
                 {
-                    matched.Add(stored.Id);
+                    matched[changed.Index] = true;
                     yield return new UserPair(changed.Row.Decode(_pool), stored.Provisioned);
                 }
                 else if (read.Deleted.Contains(stored.Id))
@@ -113,8 +113,8 @@ internal static class PlanInputs
             var fresh = read.Stored is null || read.Stored.SnapshotSeq == 0 && read.Stored.Users.Total == 0;
             foreach (var entry in changes.InOrder)
             {
-                if (matched.Contains(entry.Row.Id)) continue;
-                if (unprovisionedOnly && !fresh && session.Find(read.Name, entry.Row.Id)?.Provisioned is not null) continue;
+                if (matched[entry.Index]) continue;
+                if (unprovisionedOnly && !fresh && session.Find(read.Name, entry.Id)?.Provisioned is not null) continue;
                 yield return new UserPair(entry.Row.Decode(_pool), null);
             }
         }

@@ -13,16 +13,21 @@ internal sealed class StoreSink(
 {
     public int Written { get; private set; }
 
+    /// <summary>Time spent in the store's writes, for --debug.</summary>
+    public TimeSpan Writing { get; private set; }
+
     public void Add(PlanAction change)
     {
         ImportedRow? imported = null;
-        if (reads.TryGetValue(change.Source, out var read) && read.Changes.Find(change.ExternalId) is { Written: false } entry)
+        if (reads.TryGetValue(change.Source, out var read) && read.Changes.Count > 0 && read.Changes.Find(change.ExternalId) is { Written: false } entry)
         {
             imported = entry.Row;
             entry.Written = true;
         }
         if (Written % 4096 == 0) cancellationToken.ThrowIfCancellationRequested();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         session.Apply(change, imported, context);
+        Writing += System.Diagnostics.Stopwatch.GetElapsedTime(started);
         Written++;
         observer?.Add(change);
     }

@@ -166,11 +166,11 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
                 seen.Yielded = true;
                 _deleted.Remove(user.Id);
                 var fingerprint = ImportedRow.FingerprintOf(user);
-                if (fingerprint != seen.Fingerprint) Changes.Add(ImportedRow.Of(user), isNew: false);
+                if (fingerprint != seen.Fingerprint) Changes.Add(user, isNew: false);
                 return;
             }
             _deleted.Remove(user.Id);
-            if (!Changes.Add(ImportedRow.Of(user), isNew: true))
+            if (!Changes.Add(user, isNew: true))
             {
                 Problem($"user {SafeText.Show(user.Id, 80)} appears twice in one read; the second is skipped");
             }

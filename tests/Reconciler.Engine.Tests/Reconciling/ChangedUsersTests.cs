@@ -1,0 +1,90 @@
+using Reconciler.Core.Directory;
+using Reconciler.Engine.Reconciling;
+
+namespace Reconciler.Engine.Tests.Reconciling;
+
+/// <summary>
+/// The changes of one read, kept as stored bytes and spilled to a temporary file past their memory budget: every
+/// user comes back in read order and by id, the same whether it sits in memory, straddles two chunks or lives in the
+/// file, and the file goes when the changes are disposed.
+/// </summary>
+public sealed class ChangedUsersTests
+{
+    [Fact]
+    public void UsersPastTheMemoryBudget_GoToTheTemporaryFile_AndComeBackUnchanged()
+    {
+        var users = Enumerable.Range(0, ChangedUsers.KeepDecoded + 3_000).Select(User).ToList();
+        var spillFolder = Path.GetTempPath();
+        var filesBefore = Directory.GetFiles(spillFolder, "reconciler-changes-*.tmp").ToHashSet();
+        string? spillFile;
+        using (var changes = new ChangedUsers(inMemoryBytes: 1 << 20))
+        {
+            for (var i = 0; i < users.Count; i++) Assert.True(changes.Add(users[i], isNew: i % 3 == 0));
+
+            Assert.True(changes.Spilled);
+            spillFile = Assert.Single(Directory.GetFiles(spillFolder, "reconciler-changes-*.tmp"), f => !filesBefore.Contains(f));
+            Assert.Equal(users.Count, changes.Count);
+            Assert.Equal(users.Count(u => int.Parse(u.Id[2..]) % 3 == 0), changes.New);
+            Assert.Equal(users.Select(u => u.Id), changes.InOrder.Select(e => e.Id));
+            // Past KeepDecoded the user is decoded from bytes, from the file for the last ones.
+            foreach (var i in new[] { 0, 1, ChangedUsers.KeepDecoded - 1, ChangedUsers.KeepDecoded, users.Count / 2, users.Count - 1 })
+            {
+                var entry = changes.Find(users[i].Id) ?? throw new Xunit.Sdk.XunitException($"user {i} not found");
+                Assert.Equal(i, entry.Index);
+                Assert.Equal(i % 3 == 0, entry.IsNew);
+                AssertSameUser(users[i], entry.Decode(null));
+                AssertSameUser(users[i], entry.Row.Decode(null));
+            }
+            Assert.False(changes.Add(users[^1] with { Details = users[^1].Details with { Title = "other" } }, isNew: false));
+            Assert.Null(changes.Find("u-unknown"));
+            Assert.Equal(users.Count, changes.Count);
+        }
+        Assert.False(File.Exists(spillFile), "the temporary file outlived the changes");
+    }
+
+    [Fact]
+    public void WrittenMarks_StayWithTheirUser()
+    {
+        using var changes = new ChangedUsers(inMemoryBytes: 4096);
+        for (var i = 0; i < 100; i++) changes.Add(User(i), isNew: true);
+        foreach (var entry in changes.InOrder.Where(e => e.Index % 7 == 0)) entry.Written = true;
+
+        Assert.Equal(Enumerable.Range(0, 100).Where(i => i % 7 == 0).Select(i => $"u-{i}"),
+            changes.InOrder.Where(e => e.Written).Select(e => e.Id));
+    }
+
+    [Fact]
+    public void AnEntryLargerThanAChunk_IsReadBackWhole()
+    {
+        using var changes = new ChangedUsers();
+        var big = User(1) with { Groups = Enumerable.Range(0, 40_000).Select(g => $"cn=group-{g},ou=groups,dc=example,dc=com").ToList() };
+        changes.Add(User(0), isNew: true);
+        changes.Add(big, isNew: true);
+        changes.Add(User(2), isNew: true);
+
+        Assert.Equal(big.Groups, changes.Find("u-1")!.Value.Row.Decode(null).Groups);
+        AssertSameUser(User(2), changes.Find("u-2")!.Value.Row.Decode(null));
+    }
+
+    private static ImportedUser User(int i) => new()
+    {
+        Id = $"u-{i}",
+        Details = new UserDetails
+        {
+            UserName = $"user{i}",
+            Email = $"user{i}@example.com",
+            DisplayName = $"User Nümber {i}",
+            Department = i % 2 == 0 ? "R&D" : "Sales",
+        },
+        Groups = [$"cn=g{i % 5},dc=example,dc=com"],
+        OrganizationalUnit = "ou=people,dc=example,dc=com",
+    };
+
+    private static void AssertSameUser(ImportedUser expected, ImportedUser actual)
+    {
+        Assert.Equal(expected.Id, actual.Id);
+        Assert.Equal(expected.Details, actual.Details);
+        Assert.Equal(expected.Groups, actual.Groups);
+        Assert.Equal(expected.OrganizationalUnit, actual.OrganizationalUnit);
+    }
+}
