@@ -7,12 +7,13 @@ export DOTNET_NOLOGO := 1
 
 .PHONY: build run test bench crds deps clean
 
+# Ready-to-run code: a command starts in a fraction of the time it would spend compiling itself first.
 build:
-	$(DOTNET) publish operator/Reconciler.Cli -c Release -o bin --nologo -v quiet
+	$(DOTNET) publish operator/Reconciler.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o bin --nologo -v quiet
 	@echo "built ./bin/reconciler"
 
-run:
-	$(DOTNET) run --project operator/Reconciler.Cli -c Release -- run --config $(CONFIG)
+run: build
+	bin/reconciler run --config $(CONFIG)
 
 # Installs what the tests need, then runs every test project.
 test: deps
