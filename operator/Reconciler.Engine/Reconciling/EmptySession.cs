@@ -12,7 +12,7 @@ internal sealed class EmptySession : IStoreSession, IEmailOwners
     public IEmailOwners EmailOwners => this;
     public SourceRecord? Source(string source) => null;
     public IReadOnlyList<SourceRecord> Sources() => [];
-    public IReadOnlyDictionary<string, ulong> Fingerprints(string source) => new Dictionary<string, ulong>();
+    public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source) => [];
     public StoredUser? Find(string source, string id) => null;
     public IEnumerable<StoredUser> Users(string source, bool unprovisionedOnly) => [];
     public IReadOnlyList<PendingEntry> Pending(string? source = null) => [];

@@ -48,15 +48,18 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             var context = new ReadContext(baseDirectory, fullDue ? null : stored!.Cursor, secrets, clock, progress);
             var comparison = new Comparison(session, name);
             ReadEnd? end = null;
-            await foreach (var entry in WithIdleTimeout(token => connector.ReadAsync(source, context, token), name, cancellationToken))
+            await foreach (var batch in ReadAhead(token => connector.ReadAsync(source, context, token), name, cancellationToken))
             {
-                if (end is not null) throw new DirectoryReadException(ErrorClass.Transient, $"source {name}: the connector yielded entries after the end of its read");
-                switch (entry)
+                foreach (var entry in batch)
                 {
-                    case UserEntry user: comparison.User(user.User); break;
-                    case DeletedEntry deleted: comparison.Deleted(deleted.Id); break;
-                    case ProblemEntry problem: comparison.Problem(problem.Message); break;
-                    case ReadEnd last: end = last; break;
+                    if (end is not null) throw new DirectoryReadException(ErrorClass.Transient, $"source {name}: the connector yielded entries after the end of its read");
+                    switch (entry)
+                    {
+                        case UserEntry user: comparison.User(user.User); break;
+                        case DeletedEntry deleted: comparison.Deleted(deleted.Id); break;
+                        case ProblemEntry problem: comparison.Problem(problem.Message); break;
+                        case ReadEnd last: end = last; break;
+                    }
                 }
             }
             if (end is null) throw new DirectoryReadException(ErrorClass.Transient, $"source {name}: the read ended without saying whether it was complete");
@@ -77,56 +80,98 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
         }
     }
 
+    /// <summary>Entries handed from the connector's thread to the comparison at a time, at most.</summary>
+    private const int BatchSize = 1024;
+
+    /// <summary>Batches the connector may read ahead of the comparison.</summary>
+    private const int BatchesAhead = 16;
+
     /// <summary>
-    /// The connector's entries, failing the read when the next one takes longer than the idle timeout. A connector
-    /// stuck where it cannot be cancelled (a blocking open) is abandoned, not awaited: it holds no lock and its
-    /// result is never used.
+    /// The connector's entries, read on a thread of their own a few batches ahead of the caller, so that parsing and
+    /// comparing use a core each. A batch goes out when it is full or when the connector would wait, so a slow
+    /// directory's entries are not held back. The read fails when the next batch takes longer than the idle timeout;
+    /// a connector stuck where it cannot be cancelled (a blocking open of a pipe nobody writes) is abandoned, not
+    /// awaited: it holds no lock and its result is never used.
     /// </summary>
-    private async IAsyncEnumerable<DirectoryEntry> WithIdleTimeout(Func<CancellationToken, IAsyncEnumerable<DirectoryEntry>> read, string name,
+    private async IAsyncEnumerable<DirectoryEntry[]> ReadAhead(Func<CancellationToken, IAsyncEnumerable<DirectoryEntry>> read, string name,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The connector gets its own token, cancelled when its read is abandoned: one that awaits stops then.
-        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var enumerator = read(abandon.Token).GetAsyncEnumerator(abandon.Token);
+        // The connector gets its own token, cancelled when its read is abandoned or its reader stops early.
+        var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var batches = System.Threading.Channels.Channel.CreateBounded<DirectoryEntry[]>(
+            new System.Threading.Channels.BoundedChannelOptions(BatchesAhead) { SingleReader = true, SingleWriter = true });
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var pump = Task.Run(async () =>
+        {
+            try
+            {
+                await using var entries = read(abandon.Token).GetAsyncEnumerator(abandon.Token);
+                var batch = new List<DirectoryEntry>(BatchSize);
+                while (true)
+                {
+                    var next = entries.MoveNextAsync();
+                    if (!next.IsCompleted && batch.Count > 0)
+                    {
+                        await batches.Writer.WriteAsync([.. batch], abandon.Token);
+                        batch.Clear();
+                    }
+                    if (!await next) break;
+                    batch.Add(entries.Current);
+                    if (batch.Count == BatchSize)
+                    {
+                        await batches.Writer.WriteAsync([.. batch], abandon.Token);
+                        batch.Clear();
+                    }
+                }
+                if (batch.Count > 0) await batches.Writer.WriteAsync([.. batch], abandon.Token);
+            }
+            catch (Exception e)
+            {
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+            finally
+            {
+                batches.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
         var abandoned = false;
-        var first = true;
         try
         {
             while (true)
             {
-                // The first step opens files and connections, where a connector may block without awaiting (opening a
-                // pipe nobody writes): it runs on the thread pool so the timeout can still fire.
-                var next = first ? new ValueTask<bool>(Task.Run(() => enumerator.MoveNextAsync().AsTask(), cancellationToken)) : enumerator.MoveNextAsync();
-                first = false;
-                bool more;
-                if (next.IsCompleted)
+                if (!batches.Reader.TryRead(out var batch))
                 {
-                    more = next.Result;
-                }
-                else
-                {
-                    var pending = next.AsTask();
+                    bool more;
                     try
                     {
-                        more = await pending.WaitAsync(_idleTimeout, clock, cancellationToken);
+                        more = await batches.Reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(_idleTimeout, clock, cancellationToken);
                     }
                     catch (Exception e) when (e is TimeoutException or OperationCanceledException)
                     {
                         abandoned = true;
-                        await abandon.CancelAsync();
-                        _ = pending.ContinueWith(_ => enumerator.DisposeAsync().AsTask(), TaskScheduler.Default);
                         if (e is OperationCanceledException) throw;
                         throw new DirectoryReadException(ErrorClass.Transient,
                             $"source {name}: the directory gave nothing for {GoDuration.Format(_idleTimeout)}; the read was abandoned");
                     }
+                    if (!more)
+                    {
+                        // The pump has finished: its failure, if any, is the read's.
+                        await pump;
+                        failure?.Throw();
+                        yield break;
+                    }
+                    continue;
                 }
-                if (!more) yield break;
-                yield return enumerator.Current;
+                yield return batch;
             }
         }
         finally
         {
-            if (!abandoned) await enumerator.DisposeAsync();
+            await abandon.CancelAsync();
+            // A connector that stops on the cancellation is waited for a moment (it closes its files); one stuck where it
+            // cannot be cancelled is left behind.
+            if (!abandoned) await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            _ = pump.ContinueWith(_ => abandon.Dispose(), TaskScheduler.Default);
         }
     }
 
@@ -227,9 +272,10 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
         private Dictionary<string, Seen> Stored()
         {
             if (_stored is not null) return _stored;
-            var fingerprints = session?.Fingerprints(source) ?? new Dictionary<string, ulong>();
-            _stored = new Dictionary<string, Seen>(fingerprints.Count, StringComparer.Ordinal);
-            foreach (var (id, fingerprint) in fingerprints) _stored[id] = new Seen(fingerprint);
+            _stored = new Dictionary<string, Seen>(StringComparer.Ordinal);
+            if (session is null) return _stored;
+            _stored.EnsureCapacity((int)Math.Min(session.Source(source)?.ImportedUsers ?? 0, 50_000_000));
+            foreach (var (id, fingerprint) in session.Fingerprints(source)) _stored[id] = new Seen(fingerprint);
             return _stored;
         }
     }

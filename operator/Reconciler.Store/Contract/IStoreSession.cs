@@ -21,8 +21,8 @@ public interface IStoreSession : IAsyncDisposable
     /// <summary>Every source the store has rows or a header for.</summary>
     IReadOnlyList<SourceRecord> Sources();
 
-    /// <summary>The fingerprint of every imported user of a source, by id, to compare a fresh read with.</summary>
-    IReadOnlyDictionary<string, ulong> Fingerprints(string source);
+    /// <summary>The fingerprint of every imported user of a source, streamed in id order, to compare a fresh read with.</summary>
+    IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source);
 
     /// <summary>One user of a source: its stored imported entry and registry row (either may be missing); null when neither exists.</summary>
     StoredUser? Find(string source, string id);

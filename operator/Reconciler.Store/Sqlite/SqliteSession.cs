@@ -51,14 +51,13 @@ internal class SqliteSession : IStoreSession
 
     public IReadOnlyList<SourceRecord> Sources() => SourcesByName().Values.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
 
-    public IReadOnlyDictionary<string, ulong> Fingerprints(string source)
+    public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source)
     {
-        var fingerprints = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        if (SourceId(source) is not { } id) return fingerprints;
-        var select = Statement(Reader, UsersTable.SelectFingerprints);
+        if (SourceId(source) is not { } id) yield break;
+        // Its own statement, so a caller may look users up while it walks them.
+        using var select = new SqliteStatement(Reader, UsersTable.SelectFingerprints);
         select.Bind(1, id);
-        while (select.Read()) fingerprints[select.Text(0)] = unchecked((ulong)select.Integer(1));
-        return fingerprints;
+        while (select.Read()) yield return (select.Text(0), unchecked((ulong)select.Integer(1)));
     }
 
     public StoredUser? Find(string source, string id)

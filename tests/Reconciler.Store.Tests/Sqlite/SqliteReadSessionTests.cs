@@ -41,7 +41,7 @@ public sealed class SqliteReadSessionTests : StoreTest
         Assert.Equal(("usn:1", 1L, Counts(2)), (view.Source("corp")!.Cursor, view.Source("corp")!.SnapshotSeq, view.Source("corp")!.Users));
         Assert.Equal(users[0], view.Find("corp", "id-0000001")!.Provisioned);
         Assert.Null(view.Find("corp", "id-0000005"));
-        Assert.Equal(["id-0000001", "id-0000002", "id-0000003"], view.Fingerprints("corp").Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["id-0000001", "id-0000002", "id-0000003"], view.Fingerprints("corp").Select(f => f.Id).Order(StringComparer.Ordinal));
         Assert.Equal(["id-0000003"], view.Pending().Select(p => p.ExternalId));
         Assert.Equal(users[1], view.EmailOwners.Find("user2@example.com"));
         Assert.Null(view.EmailOwners.Find("user5@example.com"));
@@ -70,7 +70,7 @@ public sealed class SqliteReadSessionTests : StoreTest
         Assert.NotNull(session.Find("corp", "id-0000001")!.Imported);
         Assert.Null(session.Find("corp", "id-0000002"));
         Assert.Null(session.Find("corp", "id-0000003"));
-        Assert.Equal(["id-0000001"], session.Fingerprints("corp").Keys);
+        Assert.Equal(["id-0000001"], session.Fingerprints("corp").Select(f => f.Id));
         Assert.Equal(["id-0000001"], session.Users("corp", false).Select(u => u.Id));
         Assert.Empty(session.Users("corp", unprovisionedOnly: true));
         Assert.Equal((0L, (string?)null), (session.Source("corp")!.SnapshotSeq, session.Source("corp")!.Cursor));
@@ -116,12 +116,12 @@ public sealed class SqliteReadSessionTests : StoreTest
             session.RemoveImported("corp", "id-0000002");
         });
 
-        var fingerprints = await ReadAsync(s => s.Fingerprints("corp"));
+        var fingerprints = await ReadAsync(s => s.Fingerprints("corp").ToDictionary());
 
         Assert.Equal(
             new Dictionary<string, ulong> { ["id-0000001"] = Sample.Row(1).Fingerprint, ["id-0000003"] = Sample.Row(3).Fingerprint },
             fingerprints.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary());
-        Assert.Empty(await ReadAsync(s => s.Fingerprints("never-read")));
+        Assert.Empty(await ReadAsync(s => s.Fingerprints("never-read").ToList()));
     }
 
     [Fact]

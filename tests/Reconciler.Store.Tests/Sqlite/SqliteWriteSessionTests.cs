@@ -44,7 +44,7 @@ public sealed class SqliteWriteSessionTests : StoreTest
         var stored = (await FindAsync("corp", "id-0000001"))!;
         Assert.Null(stored.Imported);
         Assert.Equal(provisioned[0], stored.Provisioned);
-        Assert.Equal(["id-0000002"], (await ReadAsync(s => s.Fingerprints("corp"))).Keys);
+        Assert.Equal(["id-0000002"], (await ReadAsync(s => s.Fingerprints("corp").ToDictionary())).Keys);
         Assert.Equal(2, (await Store.ListUsersAsync(new UserQuery(), default).ToListAsync()).Count);
         Assert.Equal(Counts(2), (await ReadAsync(s => s.Source("corp")))!.Users);
     }
@@ -167,7 +167,7 @@ public sealed class SqliteWriteSessionTests : StoreTest
 
         await ApplyAsync(Sample.Preserve(updated), imported: null);
         Same.Imported(moved, (await FindAsync("corp", before.ExternalId))!.Imported!.User);
-        Assert.Equal(ImportedRow.FingerprintOf(moved), (await ReadAsync(s => s.Fingerprints("corp")))[before.ExternalId]);
+        Assert.Equal(ImportedRow.FingerprintOf(moved), (await ReadAsync(s => s.Fingerprints("corp").ToDictionary()))[before.ExternalId]);
     }
 
     [Fact]
