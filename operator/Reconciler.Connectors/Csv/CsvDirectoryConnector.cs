@@ -13,8 +13,9 @@ namespace Reconciler.Connectors.Csv;
 /// renamed by the source's <c>spec.attributes</c>. UTF-8, with or without a byte-order mark, or UTF-16 with one.
 /// <para>
 /// Every read is a full read, streamed row by row. Its cursor is a fingerprint of the file's bytes, the attribute
-/// mapping and the reader's format version: when the stored cursor matches the file as it is now, the file is only
-/// hashed, not parsed, and the read is an empty delta. A read that skipped rows gets no cursor, so the next one reads
+/// mapping and the reader's format version, with the file's length and modification time: when the stored cursor
+/// matches the file as it is now, the file is only hashed, not parsed, and the read is an empty delta; a file of
+/// another length or time is parsed straight away. A read that skipped rows gets no cursor, so the next one reads
 /// the file again and reports them again.
 /// </para>
 /// </summary>
@@ -33,7 +34,8 @@ public sealed class CsvDirectoryConnector : IDirectoryConnector
         if (context.Cursor is { } cursor)
         {
             await using var unchanged = CsvFile.Open(path, shownPath, CsvFingerprint.Start(mapping));
-            if (await unchanged.HashToEndAsync(cancellationToken) == cursor)
+            if (CsvFingerprint.MayBeUnchanged(cursor, unchanged.Length, unchanged.Modified)
+                && await unchanged.HashToEndAsync(cancellationToken) == cursor)
             {
                 yield return new ReadEnd(ReadMode.Delta, cursor);
                 yield break;

@@ -35,6 +35,12 @@ internal sealed class CsvFile : IAsyncDisposable
 
     public long BytesRead { get; private set; }
 
+    /// <summary>The length when the file was opened.</summary>
+    public long Length => length;
+
+    /// <summary>The modification time when the file was opened.</summary>
+    public DateTime Modified => modified;
+
     /// <param name="fingerprint">Already holds what else the fingerprint covers (format version, attribute mapping).</param>
     public static CsvFile Open(string path, string shownPath, XxHash128 fingerprint)
     {
@@ -115,7 +121,7 @@ internal sealed class CsvFile : IAsyncDisposable
         var lengthNow = Guard(() => RandomAccess.GetLength(stream.SafeFileHandle));
         var modifiedNow = Guard(() => File.GetLastWriteTimeUtc(stream.SafeFileHandle));
         if (BytesRead != length || lengthNow != length || modifiedNow != modified) throw Changed();
-        return CsvFingerprint.Finish(hash);
+        return CsvFingerprint.Finish(hash, length, modified);
     }
 
     public ValueTask DisposeAsync() => stream.DisposeAsync();

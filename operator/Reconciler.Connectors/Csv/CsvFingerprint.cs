@@ -6,8 +6,9 @@ namespace Reconciler.Connectors.Csv;
 
 /// <summary>
 /// The cursor of a CSV read: a hash (XXH128) of everything that decides which users the read yields — the reader's
-/// format version, the source's attribute mapping and the file's bytes. Equal cursors mean an equal result, so an
-/// unchanged file need not be parsed again.
+/// format version, the source's attribute mapping and the file's bytes — followed by the file's length and
+/// modification time. Equal hashes mean an equal result, so an unchanged file need not be parsed again; another length
+/// or time means the file was written, so a changed file is parsed at once instead of being hashed first.
 /// </summary>
 internal static class CsvFingerprint
 {
@@ -22,7 +23,18 @@ internal static class CsvFingerprint
         return hash;
     }
 
-    public static string Finish(XxHash128 hash) => FormatVersion + ":" + Convert.ToHexStringLower(hash.GetCurrentHash());
+    public static string Finish(XxHash128 hash, long length, DateTime modified) =>
+        $"{FormatVersion}:{Convert.ToHexStringLower(hash.GetCurrentHash())}:{Stamp(length, modified)}";
+
+    /// <summary>
+    /// False when the file cannot be what the cursor was read from (another length or modification time), so hashing
+    /// it first would be wasted; true when only its hash can tell.
+    /// </summary>
+    public static bool MayBeUnchanged(string cursor, long length, DateTime modified) =>
+        cursor.StartsWith(FormatVersion + ":", StringComparison.Ordinal) && cursor.EndsWith(":" + Stamp(length, modified), StringComparison.Ordinal);
+
+    private static string Stamp(long length, DateTime modified) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{length}:{modified.Ticks}");
 
     /// <summary>Every mapping field the reader uses, length-prefixed so no two mappings describe alike (null is not "").</summary>
     private static string Describe(AttributeMapping? mapping)

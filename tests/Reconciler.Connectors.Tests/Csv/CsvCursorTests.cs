@@ -25,7 +25,7 @@ public sealed class CsvCursorTests : IDisposable
         var read = await folder.ReadAsync();
 
         Assert.Equal((ReadMode.Full, 2), (read.End.Mode, read.End.GroupsSeen));
-        Assert.Matches("^csv-1:[0-9a-f]{32}$", read.End.NextCursor);
+        Assert.Matches("^csv-1:[0-9a-f]{32}:[0-9]+:[0-9]+$", read.End.NextCursor);
         Assert.Equal(["u1", "u2"], read.Users.Select(u => u.Id));
     }
 
@@ -58,19 +58,52 @@ public sealed class CsvCursorTests : IDisposable
     }
 
     [Fact]
-    public async Task Cursor_DescribesTheBytes_NotTheFileOrWhenItWasRead()
+    public async Task CursorHash_DescribesTheBytes_NotTheFileOrWhenItWasRead()
     {
         folder.Write("users.csv", Users);
         folder.Write("copy.csv", Users);
 
-        var first = (await folder.ReadAsync()).End.NextCursor;
+        var first = (await folder.ReadAsync()).End.NextCursor!;
         File.SetLastWriteTimeUtc(folder.PathOf("users.csv"), DateTime.UtcNow.AddHours(-3));
-        var touched = (await folder.ReadAsync()).End.NextCursor;
-        var copy = (await folder.ReadAsync("copy.csv")).End.NextCursor;
+        var touched = (await folder.ReadAsync()).End.NextCursor!;
+        var copy = (await folder.ReadAsync("copy.csv")).End.NextCursor!;
 
-        Assert.Equal(first, touched);
-        Assert.Equal(first, copy);
+        Assert.Equal(HashOf(first), HashOf(touched));
+        Assert.Equal(HashOf(first), HashOf(copy));
+        Assert.NotEqual(first, touched);
     }
+
+    [Fact]
+    public async Task Read_TouchedFileWithTheOldCursor_IsReadInFull_ThenItsNewCursorIsAnEmptyDelta()
+    {
+        folder.Write("users.csv", Users);
+        var cursor = (await folder.ReadAsync()).End.NextCursor;
+        File.SetLastWriteTimeUtc(folder.PathOf("users.csv"), DateTime.UtcNow.AddHours(-3));
+
+        var touched = await folder.ReadAsync(cursor: cursor);
+        var again = await folder.ReadAsync(cursor: touched.End.NextCursor);
+
+        Assert.Equal((ReadMode.Full, 2), (touched.End.Mode, touched.Users.Count));
+        Assert.Equal([new ReadEnd(ReadMode.Delta, touched.End.NextCursor)], again.Entries);
+    }
+
+    [Fact]
+    public async Task Read_FileRewrittenToTheSameLengthAndTime_IsStillSeenToHaveChanged()
+    {
+        folder.Write("users.csv", Users);
+        var modified = File.GetLastWriteTimeUtc(folder.PathOf("users.csv"));
+        var cursor = (await folder.ReadAsync()).End.NextCursor;
+        folder.Write("users.csv", Users.Replace("bob@x.com", "rob@x.com", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(folder.PathOf("users.csv"), modified);
+
+        var again = await folder.ReadAsync(cursor: cursor);
+
+        Assert.Equal(ReadMode.Full, again.End.Mode);
+        Assert.Equal("rob@x.com", again.Users[1].Email);
+    }
+
+    /// <summary>The cursor without the file's length and time: format version and hash.</summary>
+    private static string HashOf(string cursor) => string.Join(':', cursor.Split(':')[..2]);
 
     [Fact]
     public async Task Read_ChangedAttributeMapping_ChangesTheCursorAndReadsInFull()
