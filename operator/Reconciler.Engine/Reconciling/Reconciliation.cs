@@ -120,7 +120,9 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
                 var held = new StatusReport(desired, session, reads, outcome, counting, options, now).Statuses(await store.LoadStatusesAsync(cancellationToken));
                 await store.SaveStatusesAsync(held, cancellationToken);
             }
-            return new ReconcileOutcome { Plan = outcome, Scopes = scopes, Users = Totals(session, counting) };
+            // A plan shows the users it would leave; a held source's users stay as they are stored.
+            var users = options.HeldBecause is null ? Totals(session, counting) : Totals(session, new StateDeltas(null));
+            return new ReconcileOutcome { Plan = outcome, Scopes = scopes, Users = users };
         }
 
         foreach (var read in reads)

@@ -24,6 +24,8 @@ internal sealed class StatusReport(
             .Concat(outcome.Conflicts.Select(c => new PendingEntry(c.Source, c.ExternalId, PendingKind.Conflict, c.Mapping, c.OwnerSource, c.OwnerMapping)))
             .ToList();
         var usable = new Dictionary<string, (bool Usable, string Reason)>(StringComparer.Ordinal);
+        // A held plan was not applied: the counters say what is stored, not what the plan would make of it.
+        var applied = options.HeldBecause is null ? reconciled : new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var read in reads)
         {
@@ -37,7 +39,9 @@ internal sealed class StatusReport(
         {
             foreach (var mapping in Reconciliation.MappingsOf(desired, read.Source))
             {
-                var tally = outcome.Mappings.GetValueOrDefault(mapping.Key.QualifiedName) ?? new MappingTally(0, 0, 0);
+                var tally = (applied.Contains(read.Name)
+                    ? outcome.Mappings.GetValueOrDefault(mapping.Key.QualifiedName)
+                    : session.Source(read.Name)?.Memo?.Tallies.GetValueOrDefault(mapping.Name)) ?? new MappingTally(0, 0, 0);
                 var (ok, reason) = usable[read.Name];
                 var facts = new MappingFacts(tally.Matched, tally.Provisioned, ConflictsOf(mapping, conflicts), ok, reason);
                 reports.Add(StatusBuilder.Mapping(mapping, facts, now, ConditionsOf(previous, mapping.Key)));
@@ -46,7 +50,7 @@ internal sealed class StatusReport(
         }
         foreach (var policy in desired.QuotaPolicies.Where(p => policies.Contains(p.Key)))
         {
-            reports.Add(StatusBuilder.Policy(policy, PolicyFacts(policy, reconciled), now, ConditionsOf(previous, policy.Key)));
+            reports.Add(StatusBuilder.Policy(policy, PolicyFacts(policy, applied), now, ConditionsOf(previous, policy.Key)));
         }
         return reports.Select(r => StatusJson.Record(r, previous.GetValueOrDefault(StatusJson.KeyOf(r.Key)), now, SpecOf(r.Key))).ToList();
     }
@@ -54,7 +58,7 @@ internal sealed class StatusReport(
     private SourceFacts SourceFacts(SourceRead read)
     {
         var stored = session.Source(read.Name);
-        var counts = Add(stored?.Users ?? StateCounts.Zero, deltas.Of(read.Name));
+        var counts = Add(stored?.Users ?? StateCounts.Zero, options.HeldBecause is null ? deltas.Of(read.Name) : StateCounts.Zero);
         var block = outcome.Blocked.FirstOrDefault(b => b.Source == read.Name);
         var (phase, detail) = read.Source.Spec.Suspend ? (SourcePhase.Suspended, "")
             : options.HeldBecause is { } held ? (SourcePhase.Held, $"{held}; nothing is applied until it is fixed (the plan would {outcome.Summary})")
