@@ -135,7 +135,11 @@ public static class StatusBuilder
     public static ResourceReport Policy(StorageQuotaPolicy policy, PolicyFacts facts, DateTimeOffset now, IReadOnlyList<Condition>? previous)
     {
         Quantity.TryParse(policy.Spec.Quota, out var bytes, out _);
-        var line = $"{facts.UsersBound} users bound, {(bytes == 0 ? "unlimited quota" : Quantity.Format(facts.BytesAllocated) + " allocated")}";
+        // Quantity.Format(0) reads "unlimited", which is what a quota of 0 means, never what 0 bytes allocated are.
+        var allocated = bytes == 0 ? "unlimited quota"
+            : facts.BytesAllocated == 0 ? "nothing allocated"
+            : Quantity.Format(facts.BytesAllocated) + " allocated";
+        var line = $"{facts.UsersBound} users bound, {allocated}";
         var generation = policy.Metadata.Generation;
         var conditions = facts.Invalid
             ? Standard("InvalidSpec", false, facts.Detail, stalled: true, retrying: false, "", generation, now, previous)

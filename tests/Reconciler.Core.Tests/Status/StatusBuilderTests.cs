@@ -85,6 +85,14 @@ public sealed class StatusBuilderTests
     }
 
     [Fact]
+    public void Policy_WithNobodyBound_HasNothingAllocated_NotAnUnlimitedAmount()
+    {
+        var report = StatusBuilder.Policy(Hr.Policies[0], new PolicyFacts(0, 0), T0, null);
+
+        Assert.Equal("0 users bound, nothing allocated", report.Summary);
+    }
+
+    [Fact]
     public void Conditions_KeepTheirLastTransitionTimeWhileTheirStatusStaysTheSame()
     {
         var first = Report(SourcePhase.Synced);
