@@ -46,7 +46,7 @@ public sealed class CsvDirectoryConnector : IDirectoryConnector
             ? usersRead => watcher.Report(new ImportProgress(source.Name, usersRead, null))
             : null;
         await using var file = CsvFile.Open(path, shownPath, CsvFingerprint.Start(mapping));
-        var users = new CsvUserFile(shownPath, mapping, progress);
+        var users = new CsvUserFile(shownPath, mapping, progress, file.Length);
         await foreach (var entry in users.ReadAsync(new CsvText(file), cancellationToken)) yield return entry;
         var fingerprint = file.Fingerprint();
         yield return new ReadEnd(ReadMode.Full, users.Complete ? fingerprint : null, users.GroupsSeen);
