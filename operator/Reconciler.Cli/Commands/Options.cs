@@ -47,11 +47,15 @@ public static class Options
         Description = "Acknowledge removals beyond a source's deletion guard",
     };
 
-    /// <summary>--read-timeout: how long a directory may stay silent before its read is abandoned.</summary>
-    public static Option<TimeSpan> ReadTimeout() => new("--read-timeout")
+    /// <summary>
+    /// --read-timeout: how long a directory may stay silent before its read is abandoned; null when not given. The
+    /// default is written into the description as a Go duration: help would show a default value as a TimeSpan
+    /// (00:05:00), a form this option refuses.
+    /// </summary>
+    public static Option<TimeSpan?> ReadTimeout() => new("--read-timeout")
     {
-        Description = "Abandon a directory read that yields nothing for this long (Go duration, e.g. 30s, 5m)",
-        DefaultValueFactory = _ => Engine.Reconciling.SourceReader.DefaultIdleTimeout,
+        Description = "Abandon a directory read that yields nothing for this long (Go duration, e.g. 30s, 5m) " +
+            $"[default: {Core.Resources.GoDuration.Format(Engine.Reconciling.SourceReader.DefaultIdleTimeout)}]",
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
@@ -61,7 +65,7 @@ public static class Options
             }
             result.AddError($"--read-timeout '{Core.Text.SafeText.Show(text, 40)}': " +
                 (error.Length > 0 ? error : "must be between 1s and 24h"));
-            return Engine.Reconciling.SourceReader.DefaultIdleTimeout;
+            return null;
         },
     };
 }

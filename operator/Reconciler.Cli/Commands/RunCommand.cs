@@ -66,7 +66,7 @@ public static class RunCommand
             {
                 logger.LogInformation("serving /healthz, /readyz and /metrics on {Address}", http.Address);
                 using var desired = new FolderDesiredState(directory);
-                var reader = new Engine.Reconciling.SourceReader(CliServices.Connectors, CliServices.Secrets, CliServices.Clock, parse.GetValue(readTimeout));
+                var reader = new Engine.Reconciling.SourceReader(CliServices.Connectors, CliServices.Secrets, CliServices.Clock, parse.GetValue(readTimeout) ?? Engine.Reconciling.SourceReader.DefaultIdleTimeout);
                 var sources = new SourceKeyReconciler(reader, CliServices.Reconciliation(logging), opened, CliServices.Clock,
                     logging.CreateLogger<SourceKeyReconciler>());
                 var service = new ReconcilerService(desired, sources, opened, new EngineMetrics(metrics), CliServices.Clock,

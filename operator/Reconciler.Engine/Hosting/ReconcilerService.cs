@@ -201,10 +201,7 @@ public sealed class ReconcilerService(
         var snapshot = _current;
         if (snapshot is null) return;
         var generation = snapshot.Valid.Sources.FirstOrDefault(s => s.Key == key)?.Metadata.Generation ?? 0;
-        using var scope = logger.BeginScope(new Dictionary<string, object>
-        {
-            ["kind"] = key.Kind, ["resource"] = key.QualifiedName, ["generation"] = generation, ["revision"] = snapshot.Valid.Revision,
-        });
+        using var scope = logger.BeginScope(new ReconcileScope(key, generation, snapshot.Valid.Revision));
         var watch = Stopwatch.StartNew();
         KeyResult result;
         try

@@ -66,6 +66,9 @@ internal sealed class EngineWorld : IAsyncDisposable
     /// <summary>How long a read may yield nothing before it is abandoned; long unless a test is about it.</summary>
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>Where the engine's own log goes; nowhere unless a test is about it.</summary>
+    public Microsoft.Extensions.Logging.ILogger<ReconcilerService> Logger { get; init; } = NullLogger<ReconcilerService>.Instance;
+
     public async Task StartAsync(int workers = 2)
     {
         Store = await SqliteStore.OpenAsync(Path.Combine(_folder, "state.db"), readOnly: false, CancellationToken.None);
@@ -79,7 +82,7 @@ internal sealed class EngineWorld : IAsyncDisposable
             StopTimeout = TimeSpan.FromSeconds(1),
             Queue = new WorkQueueOptions { BackoffJitter = 0, CoalescingWindow = TimeSpan.FromSeconds(1) },
         };
-        _service = new ReconcilerService(_desired, sources, Store, Metrics, Clock, NullLogger<ReconcilerService>.Instance, options);
+        _service = new ReconcilerService(_desired, sources, Store, Metrics, Clock, Logger, options);
         await _service.StartAsync(CancellationToken.None);
         await _service.Loaded.WaitAsync(TimeSpan.FromSeconds(30));
         await Settle();
