@@ -31,7 +31,7 @@ public sealed class LargeScenario(SuiteContext context)
             ReferenceLoads.Delete(store);
             apply.Add((await cli.ApplyAsync($"apply {users:N0} into a fresh store #{run}", config, store, expectedChanges: null)).Run);
         }
-        var provisioned = StoreFile.Count(store, "users");
+        var provisioned = StoreFile.Provisioned(store);
         var pythonSample = new Sample(ReferenceLoads.PythonName, python);
         report.Add(new Figure($"`apply`, {users:N0}-row export into a fresh store", new Sample("apply", apply), pythonSample,
             new Target(MaxRssMb: MemoryCeilingMb)));

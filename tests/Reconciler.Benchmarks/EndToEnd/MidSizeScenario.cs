@@ -30,7 +30,7 @@ public sealed class MidSizeScenario(SuiteContext context)
             store = Path.Combine(folder, $"state-{run}.db");
             ReferenceLoads.Delete(store);
             var (fresh, changes) = await cli.ApplyAsync($"apply {users:N0} into a fresh store #{run}", config, store, expectedChanges: null);
-            var stored = StoreFile.Count(store, "users");
+            var stored = StoreFile.Provisioned(store);
             if (changes != stored) throw new BenchFailure($"apply reported {changes:N0} changes into a fresh store that now holds {stored:N0} users");
             apply.Add(fresh);
         }
@@ -42,7 +42,7 @@ public sealed class MidSizeScenario(SuiteContext context)
         report.Add(new Figure($"reference: {ReferenceLoads.PythonName}, {users:N0} rows", pythonSample));
         report.Add(new Figure($"reference: {ReferenceLoads.ImportName} + unique index on id, {users:N0} rows", importSample));
         report.Note($"{users:N0}-row export: {BenchExports.Megabytes(exports.Mid)}; store after apply: {StoreFile.Size(store)} " +
-            $"({StoreFile.Count(store, "users"):N0} users provisioned: disabled accounts and contractors are not auto-imported); " +
+            $"({StoreFile.Provisioned(store):N0} users provisioned: disabled accounts and contractors are not auto-imported); " +
             $"{ReferenceLoads.PythonName}'s database: {StoreFile.Size(Path.Combine(folder, "python.db"))}");
 
         Console.WriteLine($"## {users:N0} users: nothing changed");

@@ -31,9 +31,9 @@ public sealed class ReferenceLoads(TimedCommand command, RequiredTools tools, st
         return run;
     }
 
-    /// <summary>`sqlite3 -json STORE "SELECT * FROM users"`: the registry as JSON the shortest way, beside `users list`.</summary>
+    /// <summary>`sqlite3 -json STORE "SELECT * FROM users WHERE state IS NOT NULL"`: the registry as JSON the shortest way, beside `users list`.</summary>
     public Task<Run> SqliteJsonAsync(string label, string store, string output) =>
-        command.RunAsync(label, tools.Sqlite3, ["-readonly", "-json", store, "SELECT * FROM users"], stdoutPath: output);
+        command.RunAsync(label, tools.Sqlite3, ["-readonly", "-json", store, "SELECT * FROM users WHERE state IS NOT NULL"], stdoutPath: output);
 
     public static void Delete(string database)
     {

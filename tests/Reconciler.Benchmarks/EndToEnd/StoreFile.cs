@@ -94,13 +94,19 @@ public static class StoreFile
         return new PageChanges(pageSize, pagesA, pagesB, changed, WalBytes(before), frames, File.Exists(after + "-wal"));
     }
 
+    /// <summary>
+    /// Users the registry of a reconciler store holds: its users table also keeps imported users nobody provisioned
+    /// (disabled accounts, contractors no mapping imports), which have no state.
+    /// </summary>
+    public static long Provisioned(string store) => Count(store, "users", "state IS NOT NULL");
+
     /// <summary>Rows of a table, through a connection of our own while no reconciler process runs.</summary>
-    public static long Count(string database, string table)
+    public static long Count(string database, string table, string? where = null)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM \"{table}\"";
+        command.CommandText = $"SELECT count(*) FROM \"{table}\"" + (where is null ? "" : $" WHERE {where}");
         try
         {
             return (long)command.ExecuteScalar()!;
