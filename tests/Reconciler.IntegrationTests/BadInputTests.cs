@@ -245,6 +245,47 @@ public sealed partial class BadInputTests
         Assert.False(Directory.Exists(Path.Combine(workspace.Root, "missing")), $"{string.Join(' ', command)} created the store's folder");
     }
 
+    public static TheoryData<string[], string> StoresThatAreNot => new()
+    {
+        { new[] { "status" }, "cannot read the store at" },
+        { new[] { "users", "list" }, "cannot read the store at" },
+        { new[] { "audit" }, "cannot read the store at" },
+        { new[] { "plan", "--config", Workspace.ConfigDir }, "cannot read the store at" },
+        { new[] { "apply", "--config", Workspace.ConfigDir }, "cannot write the store at" },
+    };
+
+    /// <summary>A folder where the store should be: plan used to carry on as if there were no store at all.</summary>
+    [Theory]
+    [MemberData(nameof(StoresThatAreNot))]
+    public async Task StoreThatIsAFolder_IsOneLineSayingSo(string[] command, string says)
+    {
+        using var workspace = Workspace.FromSamples();
+        Directory.CreateDirectory(Path.Combine(workspace.Root, "state-folder"));
+
+        var result = await workspace.Run([.. command, "--store", "state-folder"]);
+
+        Expect.ClearError(result);
+        Expect.StderrLine(result, l => l.Contains(says, StringComparison.Ordinal) && l.EndsWith("state-folder: it is a folder, not a file", StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(workspace.Root, "state-folder")));
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("plan")]
+    [InlineData("apply")]
+    public async Task EmptyStoreOption_IsOneLineNamingIt(string command)
+    {
+        using var workspace = Workspace.FromSamples();
+
+        var result = command == "status"
+            ? await workspace.Run("status", "--store", "")
+            : await workspace.Run(command, "--config", Workspace.ConfigDir, "--store", "");
+
+        Expect.ClearError(result);
+        Expect.StderrLine(result, l => l.StartsWith("error: --store is empty", StringComparison.Ordinal));
+        Assert.DoesNotContain("Parameter", result.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Explain_WithAStoreInAMissingFolder_ExplainsFromTheDirectory_AndCreatesNothing()
     {
