@@ -287,6 +287,17 @@ public sealed partial class BadInputTests
     }
 
     [Fact]
+    public async Task ConfigThatIsAFile_SaysItIsAFile()
+    {
+        using var workspace = Workspace.FromSamples();
+
+        var result = await workspace.Run("validate", Path.Combine(Workspace.ConfigDir, "users.csv"));
+
+        Expect.ClearError(result);
+        Expect.StderrLine(result, l => l == Path.Combine(Workspace.ConfigDir, "users.csv") + ": is a file, not a folder: give the folder that holds the YAML files");
+    }
+
+    [Fact]
     public async Task Explain_WithAStoreInAMissingFolder_ExplainsFromTheDirectory_AndCreatesNothing()
     {
         using var workspace = Workspace.FromSamples();
