@@ -154,6 +154,164 @@ public sealed partial class BadInputTests
         Assert.Equal(Samples.ExpectedEmails.OrderBy(e => e), (await workspace.Users()).Select(u => Expect.Str(u, "email")).OrderBy(e => e));
     }
 
+    [Fact]
+    public async Task PlanJson_OfAnInvalidConfiguration_PrintsTheProblemsAsJson_AndExitsOne()
+    {
+        using var workspace = await Baseline.CloneAsync();
+        workspace.Edit("mappings.yaml", "  priority: 5\n", "  priority: high\n");
+        var at = $"mappings.yaml:{workspace.LineOf("mappings.yaml", "priority: high")}:";
+        var before = workspace.StoreFingerprint();
+
+        var plan = await workspace.Plan(json: true);
+
+        Expect.Exit(1, plan);
+        var problems = Workspace.ParseJson(plan).GetProperty("problems").EnumerateArray().Select(p => Expect.Str(p, "message")).ToList();
+        Assert.True(problems.Count == 1 && problems[0].Contains(at, StringComparison.Ordinal) && problems[0].Contains("priority", StringComparison.Ordinal),
+            "expected one problem naming the place:\n" + plan);
+        Assert.Empty(Workspace.ParseJson(plan).GetProperty("changes").EnumerateArray());
+        Assert.Equal(before, workspace.StoreFingerprint());
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-5")]
+    [InlineData("0")]
+    [InlineData("1.5")]
+    public async Task AuditLimit_ThatIsNotACount_IsOneLineNamingTheOption(string limit)
+    {
+        using var workspace = await Baseline.CloneAsync();
+
+        var result = await workspace.Run("audit", "--store", Workspace.StoreFile, "--limit", limit);
+
+        Expect.ClearError(result);
+        Assert.Equal([$"error: --limit must be a whole number of at least 1, not '{limit}'", "see 'reconciler audit --help'"], result.StderrLines);
+        Assert.Empty(result.Stdout);
+        Assert.DoesNotContain("System.Int32", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditLimit_TooLargeToHold_MeansTheWholeLog()
+    {
+        using var workspace = await Baseline.CloneAsync();
+
+        var result = await workspace.Run("audit", "--store", Workspace.StoreFile, "--limit", "99999999999999999999", "--output", "json");
+
+        Expect.Exit(0, result);
+        Assert.Equal(Samples.Created, Workspace.ParseJson(result).GetArrayLength());   // one create each
+    }
+
+    /// <summary>
+    /// A store edited by hand so that a row no longer reads: an error nobody translated into words. The user sees one
+    /// line and exit 1; --debug adds the stack trace. (When this case gets its own message, pick another such store.)
+    /// </summary>
+    [Fact]
+    public async Task UnexpectedError_IsOneLine_AndTheStackTraceOnlyWithDebug()
+    {
+        using var workspace = await Baseline.CloneAsync();
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = workspace.Store, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE users SET created_at = 'yesterday';";
+            command.ExecuteNonQuery();
+        }
+
+        var plain = await workspace.Run("users", "list", "--store", Workspace.StoreFile, "--output", "json");
+        var debug = await workspace.Run("users", "list", "--store", Workspace.StoreFile, "--output", "json", "--debug");
+
+        Expect.ClearError(plain);
+        Assert.Single(plain.StderrLines);
+        Expect.StderrLine(plain, l => l.StartsWith("error: unexpected ", StringComparison.Ordinal) && l.EndsWith("(run with --debug for details)", StringComparison.Ordinal));
+        Expect.Exit(1, debug);
+        Assert.Matches(new Regex(@"^\s+at Reconciler\.", RegexOptions.Multiline), debug.Stderr);
+    }
+
+    public static TheoryData<string[]> ReadOnlyCommands => new()
+    {
+        new[] { "status" }, new[] { "users", "list" }, new[] { "audit" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReadOnlyCommands))]
+    public async Task ReadOnlyCommand_OnAStoreInAMissingFolder_SaysSo_AndCreatesNothing(string[] command)
+    {
+        using var workspace = Workspace.Empty();
+
+        var result = await workspace.Run([.. command, "--store", "missing/sub/state.db"]);
+
+        Expect.ClearError(result);
+        Assert.Single(result.StderrLines);
+        Expect.StderrLine(result, l => l.Contains("no store at", StringComparison.Ordinal) && l.Contains(Path.Combine("missing", "sub", "state.db"), StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(workspace.Root, "missing")), $"{string.Join(' ', command)} created the store's folder");
+    }
+
+    public static TheoryData<string[], string> StoresThatAreNot => new()
+    {
+        { new[] { "status" }, "cannot read the store at" },
+        { new[] { "users", "list" }, "cannot read the store at" },
+        { new[] { "audit" }, "cannot read the store at" },
+        { new[] { "plan", "--config", Workspace.ConfigDir }, "cannot read the store at" },
+        { new[] { "apply", "--config", Workspace.ConfigDir }, "cannot write the store at" },
+    };
+
+    /// <summary>A folder where the store should be: plan used to carry on as if there were no store at all.</summary>
+    [Theory]
+    [MemberData(nameof(StoresThatAreNot))]
+    public async Task StoreThatIsAFolder_IsOneLineSayingSo(string[] command, string says)
+    {
+        using var workspace = Workspace.FromSamples();
+        Directory.CreateDirectory(Path.Combine(workspace.Root, "state-folder"));
+
+        var result = await workspace.Run([.. command, "--store", "state-folder"]);
+
+        Expect.ClearError(result);
+        Expect.StderrLine(result, l => l.Contains(says, StringComparison.Ordinal) && l.EndsWith("state-folder: it is a folder, not a file", StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(workspace.Root, "state-folder")));
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("plan")]
+    [InlineData("apply")]
+    public async Task EmptyStoreOption_IsOneLineNamingIt(string command)
+    {
+        using var workspace = Workspace.FromSamples();
+
+        var result = command == "status"
+            ? await workspace.Run("status", "--store", "")
+            : await workspace.Run(command, "--config", Workspace.ConfigDir, "--store", "");
+
+        Expect.ClearError(result);
+        Expect.StderrLine(result, l => l.StartsWith("error: --store is empty", StringComparison.Ordinal));
+        Assert.DoesNotContain("Parameter", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigThatIsAFile_SaysItIsAFile()
+    {
+        using var workspace = Workspace.FromSamples();
+
+        var result = await workspace.Run("validate", Path.Combine(Workspace.ConfigDir, "users.csv"));
+
+        Expect.ClearError(result);
+        Expect.StderrLine(result, l => l == Path.Combine(Workspace.ConfigDir, "users.csv") + ": is a file, not a folder: give the folder that holds the YAML files");
+    }
+
+    [Fact]
+    public async Task Explain_WithAStoreInAMissingFolder_ExplainsFromTheDirectory_AndCreatesNothing()
+    {
+        using var workspace = Workspace.FromSamples();
+
+        var known = await workspace.Run("explain", Samples.Executive, "--config", Workspace.ConfigDir, "--store", "missing/state.db");
+        var unknown = await workspace.Run("explain", "nobody@example.com", "--config", Workspace.ConfigDir, "--store", "missing/state.db");
+
+        Expect.Exit(0, known);
+        Expect.Mentions("not provisioned", known);
+        Expect.ClearError(unknown);
+        Expect.StderrLine(unknown, l => l == "error: no user 'nobody@example.com' in any source or in the registry");
+        Assert.False(Directory.Exists(Path.Combine(workspace.Root, "missing")), "explain created the store's folder");
+    }
+
     [GeneratedRegex(@"^[^:\s]+:\d+:\d+: \S+: .+$")]
     private static partial Regex ConfigErrorLine();
 }

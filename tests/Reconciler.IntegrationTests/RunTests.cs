@@ -68,6 +68,50 @@ public sealed class RunTests
     }
 
     [Fact]
+    public async Task Run_AnswersHead_AndCountsAWrongMethodUnderItsRoute()
+    {
+        using var workspace = Workspace.FromSamples();
+        await using var run = await RunningReconciler.StartAsync(workspace, ReadyTimeout);
+
+        foreach (var path in new[] { "/healthz", "/readyz", "/metrics" })
+        {
+            using var head = await run.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, run.BaseUrl + path));
+            Assert.True(head.StatusCode == HttpStatusCode.OK, $"HEAD {path} answered {(int)head.StatusCode}");
+        }
+        using (var post = await run.Http.PostAsync(run.BaseUrl + "/healthz", new StringContent("x")))
+        {
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        }
+
+        var metrics = await run.GetStringAsync("/metrics");
+        Assert.Contains("reconciler_http_requests_total{method=\"HEAD\",route=\"/healthz\",code=\"200\"} 1\n", metrics);
+        Assert.Contains("reconciler_http_requests_total{method=\"POST\",route=\"/healthz\",code=\"405\"} 1\n", metrics);
+        Assert.DoesNotContain("route=\"unmatched\"", metrics);
+    }
+
+    /// <summary>The longest and shortest intervals the validator accepts: timers far beyond 49.7 days' worth of ms must not crash the loop.</summary>
+    [Theory]
+    [InlineData("720h")]
+    [InlineData("719h59m59.999s")]
+    [InlineData("1s")]
+    public async Task Run_WithAnyAcceptedSyncInterval_ReconcilesAndKeepsRunning(string interval)
+    {
+        using var workspace = Workspace.FromSamples();
+        workspace.Edit("sources.yaml", "  syncInterval: 5m\n", $"  syncInterval: {interval}\n");
+        Expect.Exit(0, await workspace.Run("validate", Workspace.ConfigDir));
+        await using var run = await RunningReconciler.StartAsync(workspace, ReadyTimeout);
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));   // a 1s interval comes round twice
+
+        Assert.False(run.HasExited, $"run exited with syncInterval {interval}:\n{run.Log}");
+        Assert.Equal(HttpStatusCode.OK, await run.StatusOf("/healthz"));
+        Assert.Equal(Samples.Created, (await workspace.Users("Active")).Count);
+        Assert.True(await run.InterruptAsync(StopTimeout), $"run did not stop within {StopTimeout.TotalSeconds} s of SIGINT:\n{run.Log}");
+        Assert.True(run.ExitCode == 0, $"run stopped with exit {run.ExitCode}:\n{run.Log}");
+        Assert.DoesNotContain("exception", run.Log, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Run_ListenAddressInUse_FailsClearly()
     {
         using var workspace = Workspace.FromSamples();

@@ -15,7 +15,7 @@ public static class AuditCommand
     {
         var store = Options.Store();
         var output = Options.Output();
-        var limit = Options.Count("--limit", "How many entries, newest first", 50);
+        var limit = Options.Count("--limit", "How many entries, newest first (a number too large for the log means all of it)", 50, largeMeansAll: true);
         var source = new Option<string?>("--source") { Description = "Only entries of this DirectorySource" };
         var user = new Option<string?>("--user") { Description = "Only entries of this directory id (with --source)" };
         var command = new Command("audit", "Show the audit log of applied changes") { store, output, limit, source, user };

@@ -24,8 +24,12 @@ public static class Options
         DefaultValueFactory = _ => "table",
     }.AcceptOnlyFromAmong("table", "json");
 
-    /// <summary>A whole number of at least <paramref name="minimum"/>, with an error that says so instead of naming a .NET type.</summary>
-    public static Option<int> Count(string name, string description, int defaultValue, int minimum = 1) => new(name)
+    /// <summary>
+    /// A whole number of at least <paramref name="minimum"/>, with an error that says so instead of naming a .NET type.
+    /// A number too large to hold is, with <paramref name="largeMeansAll"/>, "as many as there are"
+    /// (<see cref="int.MaxValue"/>); otherwise an error that names the largest one allowed.
+    /// </summary>
+    public static Option<int> Count(string name, string description, int defaultValue, int minimum = 1, bool largeMeansAll = false) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
@@ -36,7 +40,11 @@ public static class Options
             {
                 return value;
             }
-            result.AddError($"{name} must be a whole number of at least {minimum}, not '{Core.Text.SafeText.Show(text, 40)}'");
+            var tooLarge = text.Length > 0 && !text.AsSpan().ContainsAnyExceptInRange('0', '9') && text.AsSpan().TrimStart('0').Length > 0;
+            if (tooLarge && largeMeansAll) return int.MaxValue;
+            result.AddError(tooLarge
+                ? $"{name} must be a whole number from {minimum} to {int.MaxValue}, not '{Core.Text.SafeText.Show(text, 40)}'"
+                : $"{name} must be a whole number of at least {minimum}, not '{Core.Text.SafeText.Show(text, 40)}'");
             return defaultValue;
         },
     };

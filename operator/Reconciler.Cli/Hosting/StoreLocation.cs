@@ -10,6 +10,10 @@ public static class StoreLocation
 
     public static async Task<IReconcilerStore> OpenAsync(string location, bool readOnly, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(location))
+        {
+            throw new StoreException($"--store is empty: give the path of the SQLite file, e.g. {Default}");
+        }
         if (location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
             || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
@@ -18,9 +22,12 @@ public static class StoreLocation
         return await SqliteStore.OpenAsync(location, readOnly, cancellationToken);
     }
 
-    /// <summary>Opens an existing store read-only, or returns null when there is none yet (a first plan).</summary>
+    /// <summary>
+    /// Opens an existing store read-only, or returns null when there is none yet (a first plan). Whatever stands in
+    /// the way of a store (a folder at its path, an empty path) is opened, to be refused with its reason.
+    /// </summary>
     public static async Task<IReconcilerStore?> OpenExistingAsync(string location, CancellationToken cancellationToken) =>
-        location.Contains("://", StringComparison.Ordinal) || File.Exists(location)
+        location.Contains("://", StringComparison.Ordinal) || File.Exists(location) || Directory.Exists(location) || string.IsNullOrWhiteSpace(location)
             ? await OpenAsync(location, readOnly: true, cancellationToken)
             : null;
 }

@@ -13,7 +13,12 @@ public sealed class FolderLoader
 {
     public LoadResult Load(string directory)
     {
-        if (!Directory.Exists(directory)) return Failed(directory, "folder does not exist");
+        if (!Directory.Exists(directory))
+        {
+            return Failed(directory, File.Exists(directory)
+                ? "is a file, not a folder: give the folder that holds the YAML files"
+                : "folder does not exist");
+        }
         var listing = FolderWalk.List(directory);
         if (!listing.Complete) return Failed(directory, listing.Errors);
         if (listing.Files.Count == 0 && listing.Errors.Count == 0) return Failed(directory, "folder contains no .yaml or .yml files");

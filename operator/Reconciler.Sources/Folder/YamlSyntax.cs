@@ -23,9 +23,13 @@ internal static partial class YamlSyntax
     public static YamlProblem Unreadable(Position at) =>
         new(at, "invalid YAML: the text cannot be read from here on; look for an unclosed [, { or quote");
 
-    /// <summary>The first tab in the leading white space of a line with content, from a line on.</summary>
+    /// <summary>
+    /// The first tab in the leading white space of a line with content, from a line on; failing that, the first tab
+    /// on a line of nothing but white space, which YamlDotNet also refuses (and reports at 1:1).
+    /// </summary>
     private static Position? FindIndentingTab(string text, int fromLine)
     {
+        Position? onBlankLine = null;
         var line = 1;
         var start = 0;
         while (start <= text.Length)
@@ -41,12 +45,17 @@ internal static partial class YamlSyntax
                     if (text[i] == '\t') tab ??= i;
                     i++;
                 }
-                if (tab is { } at && i < end && text[i] is not ('#' or '\r')) return new Position(line, at - start + 1);
+                if (tab is { } at)
+                {
+                    var blank = i == end || text[i] == '\r';
+                    if (!blank && text[i] != '#') return new Position(line, at - start + 1);
+                    if (blank) onBlankLine ??= new Position(line, at - start + 1);
+                }
             }
             start = end + 1;
             line++;
         }
-        return null;
+        return onBlankLine;
     }
 
     /// <summary>YamlDotNet's message as a clause: "while parsing a block mapping, did not find expected key".</summary>

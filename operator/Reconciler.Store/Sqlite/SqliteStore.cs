@@ -141,7 +141,10 @@ public sealed class SqliteStore : IReconcilerStore
         {
             throw StoreErrors.CannotWrite(path, e.Message);
         }
-        if (Directory.Exists(fullPath)) throw StoreErrors.CannotWrite(fullPath, "it is a folder, not a file");
+        if (Directory.Exists(fullPath))
+        {
+            throw readOnly ? StoreErrors.CannotRead(fullPath, "it is a folder, not a file") : StoreErrors.CannotWrite(fullPath, "it is a folder, not a file");
+        }
         if (readOnly && !File.Exists(fullPath)) throw StoreErrors.Missing(fullPath);
         if (!readOnly) CreateFolder(fullPath);
         if (File.Exists(fullPath)) Inspect(fullPath, readOnly);

@@ -12,6 +12,8 @@ internal static class StoreErrors
     public static StoreException CannotWrite(string path, string reason, Exception? inner = null) =>
         new($"cannot write the store at {path}: {reason}", inner);
 
+    public static StoreException CannotRead(string path, string reason) => new($"cannot read the store at {path}: {reason}");
+
     public static StoreException NotAStore(string path, string reason, Exception? inner = null) =>
         new($"{path} is not a reconciler store: {reason}", inner);
 

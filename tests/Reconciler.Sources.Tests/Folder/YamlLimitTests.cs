@@ -134,6 +134,8 @@ public sealed class YamlLimitTests
     [InlineData("a:\n  b: 1\n  c:\n  \t- x\n", 4, 3)]
     [InlineData("a: |\n  x\n\ty\n", 3, 1)]
     [InlineData("note: \"tabs\tare fine\n  in\tquotes\"\nlist:\n  - a\n\t- b\n", 5, 1)]
+    [InlineData("spec:\n  type: Csv\n\t\n  syncInterval: 5m\n", 3, 1)]   // a line of nothing but a tab
+    [InlineData("spec:\n  type: Csv\n  \t\n  syncInterval: 5m\n", 3, 3)]
     public void Read_ReportsTabIndentation_WhereverYamlDotNetNoticesIt(string text, int line, int column)
     {
         var read = YamlJsonReader.Read(text);
