@@ -245,6 +245,41 @@ public sealed partial class BadInputTests
         Assert.False(Directory.Exists(Path.Combine(workspace.Root, "missing")), $"{string.Join(' ', command)} created the store's folder");
     }
 
+    /// <summary>A first apply or sync that fails used to leave an empty store (and the folders made for it) behind.</summary>
+    [Theory]
+    [InlineData("apply")]
+    [InlineData("sync")]
+    public async Task FailedFirstWrite_LeavesNoStoreBehind(string command)
+    {
+        using var workspace = Workspace.FromSamples();
+        workspace.AppendRow("u9999,broken,\"broken@example.com,Broken Quote");
+        string[] args = command == "sync"
+            ? ["sync", "hr-export", "--config", Workspace.ConfigDir, "--store", "new/sub/state.db"]
+            : ["apply", "--config", Workspace.ConfigDir, "--store", "new/sub/state.db"];
+
+        var result = await workspace.Run(args);
+
+        Expect.ClearError(result);
+        Expect.StderrLine(result, l => l.Contains("broken quoting", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(workspace.Root, "new")), $"a failed {command} left {Path.Combine("new", "sub", "state.db")} behind");
+    }
+
+    /// <summary>An existing store is never removed by a failed write, even one with nothing in it yet.</summary>
+    [Fact]
+    public async Task FailedApply_OnAStoreThatExisted_KeepsIt()
+    {
+        using var workspace = Workspace.FromSamples();
+        await workspace.ApplyOk();
+        var before = workspace.StoreFingerprint();
+        workspace.AppendRow("u9999,broken,\"broken@example.com,Broken Quote");
+
+        var result = await workspace.Apply();
+
+        Expect.ClearError(result);
+        Assert.True(File.Exists(workspace.Store));
+        Assert.Equal(before, workspace.StoreFingerprint());
+    }
+
     public static TheoryData<string[], string> StoresThatAreNot => new()
     {
         { new[] { "status" }, "cannot read the store at" },

@@ -25,11 +25,13 @@ public static class ApplyCommand
             var desired = CliContext.Load(parse.GetValue(config)!);
             if (desired is null) return 1;
             var location = parse.GetValue(store)!;
-            await using var opened = await StoreLocation.OpenAsync(location, readOnly: false, ct);
-            var outcome = await ApplyAsync(opened, desired, desired.Sources, parse.GetValue(allow), ct);
-            if (outcome is null) return 1;
-            Terminal.Line($"Applied {outcome.Written} change(s) to {location} (revision {desired.Revision}).");
-            return outcome.Plan.Blocked.Count > 0 ? 2 : 0;
+            return await StoreLocation.WriteAsync(location, async opened =>
+            {
+                var outcome = await ApplyAsync(opened, desired, desired.Sources, parse.GetValue(allow), ct);
+                if (outcome is null) return 1;
+                Terminal.Line($"Applied {outcome.Written} change(s) to {location} (revision {desired.Revision}).");
+                return outcome.Plan.Blocked.Count > 0 ? 2 : 0;
+            }, ct);
         }));
         return command;
     }

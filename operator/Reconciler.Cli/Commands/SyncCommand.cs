@@ -30,11 +30,13 @@ public static class SyncCommand
                 Terminal.Error($"source {wanted} is suspended (spec.suspend: true): it is neither read nor reconciled");
                 return 1;
             }
-            await using var opened = await StoreLocation.OpenAsync(parse.GetValue(store)!, readOnly: false, ct);
-            var outcome = await ApplyCommand.ApplyAsync(opened, desired, [source], parse.GetValue(allow), ct);
-            if (outcome is null) return 1;
-            Terminal.Line($"{wanted}: {outcome.Written} change(s) applied ({outcome.Scopes.GetValueOrDefault(wanted).ToString().ToLowerInvariant()} plan).");
-            return outcome.Plan.Blocked.Count > 0 ? 2 : 0;
+            return await StoreLocation.WriteAsync(parse.GetValue(store)!, async opened =>
+            {
+                var outcome = await ApplyCommand.ApplyAsync(opened, desired, [source], parse.GetValue(allow), ct);
+                if (outcome is null) return 1;
+                Terminal.Line($"{wanted}: {outcome.Written} change(s) applied ({outcome.Scopes.GetValueOrDefault(wanted).ToString().ToLowerInvariant()} plan).");
+                return outcome.Plan.Blocked.Count > 0 ? 2 : 0;
+            }, ct);
         }));
         return command;
     }

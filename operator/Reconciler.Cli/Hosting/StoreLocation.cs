@@ -23,6 +23,80 @@ public static class StoreLocation
     }
 
     /// <summary>
+    /// Runs a command that writes (`apply`, `sync`) on the store at <paramref name="location"/>, creating it when
+    /// missing. When the command does not succeed (exit 1, interrupted, any error), a store it created is removed
+    /// again if nothing was committed to it, with the folders made for it: a failed first apply leaves nothing behind.
+    /// </summary>
+    public static async Task<int> WriteAsync(string location, Func<IReconcilerStore, Task<int>> command, CancellationToken cancellationToken)
+    {
+        var created = NewPath(location);
+        var firstNewFolder = created is null ? null : FirstMissingFolder(created);
+        var succeeded = false;
+        try
+        {
+            int exit;
+            await using (var store = await OpenAsync(location, readOnly: false, cancellationToken))
+            {
+                exit = await command(store);
+            }
+            succeeded = exit != 1;
+            return exit;
+        }
+        finally
+        {
+            if (!succeeded && created is not null && SqliteStore.RemoveIfEmpty(created) && firstNewFolder is not null)
+            {
+                RemoveEmptyFolders(System.IO.Path.GetDirectoryName(created)!, firstNewFolder);
+            }
+        }
+    }
+
+    /// <summary>The full path of a SQLite store that does not exist yet; null when it exists or is not a plain path.</summary>
+    private static string? NewPath(string location)
+    {
+        if (string.IsNullOrWhiteSpace(location) || location.Contains("://", StringComparison.Ordinal)) return null;
+        try
+        {
+            var full = System.IO.Path.GetFullPath(location);
+            return File.Exists(full) || Directory.Exists(full) ? null : full;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The outermost folder on the way to <paramref name="path"/> that does not exist yet, or null.</summary>
+    private static string? FirstMissingFolder(string path)
+    {
+        string? missing = null;
+        for (var folder = System.IO.Path.GetDirectoryName(path); !string.IsNullOrEmpty(folder) && !Directory.Exists(folder);
+             folder = System.IO.Path.GetDirectoryName(folder))
+        {
+            missing = folder;
+        }
+        return missing;
+    }
+
+    /// <summary>Removes <paramref name="folder"/> and its parents up to <paramref name="outermost"/>, each only while empty.</summary>
+    private static void RemoveEmptyFolders(string folder, string outermost)
+    {
+        try
+        {
+            for (var current = folder; current is not null; current = System.IO.Path.GetDirectoryName(current))
+            {
+                if (Directory.EnumerateFileSystemEntries(current).Any()) return;
+                Directory.Delete(current);
+                if (string.Equals(current, outermost, StringComparison.Ordinal)) return;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left as it is: an empty folder is harmless.
+        }
+    }
+
+    /// <summary>
     /// Opens an existing store read-only, or returns null when there is none yet (a first plan). Whatever stands in
     /// the way of a store (a folder at its path, an empty path) is opened, to be refused with its reason.
     /// </summary>

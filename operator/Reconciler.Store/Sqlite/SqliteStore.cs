@@ -130,6 +130,36 @@ public sealed class SqliteStore : IReconcilerStore
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Removes a store file (with its -wal and -shm) that holds nothing: no source, user, audit entry or status. For a
+    /// command that created the store and then failed, so a failed first apply leaves no empty store behind. A store
+    /// with anything in it is left alone; so is one that cannot be opened.
+    /// </summary>
+    /// <returns>True when the file was removed.</returns>
+    public static bool RemoveIfEmpty(string path)
+    {
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(fullPath)) return false;
+        try
+        {
+            var builder = new SqliteConnectionStringBuilder { DataSource = fullPath, Mode = SqliteOpenMode.ReadWrite, Pooling = false };
+            using (var connection = new SqliteConnection(builder.ToString()))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT (SELECT count(*) FROM sources) + (SELECT count(*) FROM users) + " +
+                    "(SELECT count(*) FROM audit) + (SELECT count(*) FROM statuses)";
+                if ((long)command.ExecuteScalar()! != 0) return false;
+            }
+            foreach (var file in new[] { fullPath, fullPath + "-wal", fullPath + "-shm" }) File.Delete(file);
+            return true;
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static SqliteStore Open(string path, bool readOnly)
     {
         string fullPath;
