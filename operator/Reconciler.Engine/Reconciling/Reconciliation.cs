@@ -193,7 +193,8 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             fingerprint,
             (stored?.SnapshotSeq ?? 0) + (snapshotChanged ? 1 : 0),
             session.RegistrySeq + (registryWritten ? 1 : 0),
-            read.Complete,
+            // Users whose mapping could not be decided were left as they are: the next plan must try them again.
+            read.Complete && outcome.Undecided.GetValueOrDefault(read.Name) == 0,
             scope == PlanScope.Whole || stored?.Memo is null ? now : stored.Memo.WholePlanAt,
             tallies, mine.Count, held.Sum(b => b.HeldBack.Count), policies);
         var record = new SourceRecord

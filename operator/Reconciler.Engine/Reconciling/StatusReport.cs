@@ -61,12 +61,15 @@ internal sealed class StatusReport(
         var stored = session.Source(read.Name);
         var counts = Add(stored?.Users ?? StateCounts.Zero, options.HeldBecause is null ? deltas.Of(read.Name) : StateCounts.Zero);
         var block = outcome.Blocked.FirstOrDefault(b => b.Source == read.Name);
+        var undecided = outcome.Undecided.GetValueOrDefault(read.Name);
         var (phase, detail) = read.Source.Spec.Suspend ? (SourcePhase.Suspended, "")
             : options.HeldBecause is { } held ? (SourcePhase.Held, $"{held}; nothing is applied until it is fixed (the plan would {outcome.Summary})")
             : read.IsFailed ? (SourcePhase.ReadFailed, string.Join("; ", read.Problems.Take(3)))
             : block is not null ? (SourcePhase.DeletionGuard, block.Message)
             : !read.Complete ? (SourcePhase.ImportIncomplete,
                 $"{read.Problems.Count} problem(s), first: {read.Problems.FirstOrDefault()}; nobody preserved or disabled")
+            : undecided > 0 ? (SourcePhase.ImportIncomplete,
+                $"{undecided} user(s) left as they are, first: {outcome.Problems.First(p => p.Source == read.Name && p.ExternalId is not null).Message}")
             : (SourcePhase.Synced, "");
         var failed = read.IsFailed;
         // What a failed read found is nothing; what a held one found was not stored: both say what the store holds.
