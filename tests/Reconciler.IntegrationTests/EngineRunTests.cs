@@ -113,6 +113,36 @@ public sealed class EngineRunTests
             $"hr-export did not resume once its mapping was fixed:\n{run.Log}");
     }
 
+    [Fact]
+    public async Task Run_AHeldSourcesStatusesSayWhatIsStored_NotWhatItsBrokenMappingLeavesOut()
+    {
+        using var workspace = Workspace.FromSamples();
+        workspace.Edit("sources.yaml", "syncInterval: 5m", "syncInterval: 1s");
+        // A second user claiming zed.bell's email: a standing conflict on everyone-else.
+        workspace.AppendRow("u0051,zbell2,zed.bell@example.com,Zed Bell,Zed,Bell,Sales,Rep,all-staff,\"ou=people,dc=example,dc=com\",true");
+        await workspace.ApplyOk();
+        await using var run = await RunningReconciler.StartAsync(workspace, RunTests.ReadyTimeout);
+
+        // engineering becomes invalid, so hr-export is held; meanwhile the conflicting row leaves the export.
+        workspace.Edit("mappings.yaml", "  profile: laptops-engineering\n", "  profile: laptops-engineering\n  bogusField: 1\n");
+        workspace.RemoveRow("u0051");
+        Assert.True(await Poll.UntilAsync(RunTests.WatchTimeout, async () => await SourceReason(workspace, "hr-export") == "HeldByInvalidConfiguration"),
+            $"hr-export was not held:\n{run.Log}");
+
+        // Nothing was applied: engineering's 12 users and everyone-else's 18 are still bound to standard-50g, the
+        // stored snapshot still has 51 users, and the conflict still stands.
+        var table = await workspace.Run("status", "--store", Workspace.StoreFile);
+        Assert.True(table.ExitCode == 0, table.ToString());
+        var policy = table.StdoutLines.Single(l => l.Contains("standard-50g", StringComparison.Ordinal));
+        Assert.Contains("30 users bound, 1500Gi allocated", policy);
+        var resources = Workspace.ParseJson(await workspace.Run("status", "--store", Workspace.StoreFile, "--output", "json"))
+            .GetProperty("resources").EnumerateArray().ToList();
+        JsonElement Status(string name) => resources.Single(r => Expect.Str(r, "name") == name).GetProperty("status");
+        Assert.Equal(51, Status("hr-export").GetProperty("usersSeen").GetInt32());
+        Assert.Equal(18, Status("everyone-else").GetProperty("provisionedUsers").GetInt32());
+        Assert.Equal(1, Status("everyone-else").GetProperty("conflicts").GetInt32());
+    }
+
     private static async Task<int> CountUsers(Workspace workspace)
     {
         if (!File.Exists(workspace.Store)) return -1;

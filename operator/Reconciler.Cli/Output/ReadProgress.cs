@@ -34,7 +34,14 @@ internal sealed class ReadProgress(string source, bool terminal) : IProgress<Imp
         if (read.IsFailed || read.Skipped) return;
         var what = read.Mode == ReadMode.Delta && !read.SnapshotChanged
             ? "unchanged since the last read"
-            : $"{read.ImportedUsers:N0} users, {read.Changes.Count:N0} new or changed, {read.Deleted.Count:N0} gone";
+            : $"{read.UsersRead:N0} users, {Skipped(read.EntriesSkipped)}{read.Changes.Count:N0} new or changed, {read.Deleted.Count:N0} gone";
         Console.Error.WriteLine($"read {source}: {what} in {GoDuration.Format(read.Duration)}{(read.Complete ? "" : " (incomplete)")}");
     }
+
+    private static string Skipped(int rows) => rows switch
+    {
+        0 => "",
+        1 => "1 row skipped, ",
+        _ => $"{rows:N0} rows skipped, ",
+    };
 }

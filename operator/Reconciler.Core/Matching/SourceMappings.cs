@@ -58,13 +58,30 @@ public sealed class SourceMappings
     /// <summary>The mapping of this source with that name, or null when the configuration no longer has it.</summary>
     public CompiledMapping? Named(string name) => _byName.GetValueOrDefault(name);
 
-    /// <summary>The highest-priority mapping whose filter matches the user, or null.</summary>
+    /// <summary>
+    /// The highest-priority mapping whose filter matches the user, or null. Throws <see cref="FilterTimeoutException"/>
+    /// naming the mapping when a mapping tried before the winner cannot decide: who wins is then unknown.
+    /// </summary>
     public CompiledMapping? Winner(ImportedUser user)
+    {
+        CompiledMapping? trying = null;
+        try
+        {
+            return FindWinner(user, ref trying);
+        }
+        catch (FilterTimeoutException e) when (trying is not null && e.Mapping.Length == 0)
+        {
+            throw e.For(trying.Name);
+        }
+    }
+
+    private CompiledMapping? FindWinner(ImportedUser user, ref CompiledMapping? trying)
     {
         if (_byGroup is null)
         {
             foreach (var mapping in _ordered)
             {
+                trying = mapping;
                 if (mapping.Filter.Matches(user)) return mapping;
             }
             return null;
@@ -80,7 +97,8 @@ public sealed class SourceMappings
         while (candidates != 0)
         {
             var index = System.Numerics.BitOperations.TrailingZeroCount(candidates);
-            if (_ordered[index].Filter.MatchesBeyondGroups(user)) return _ordered[index];
+            trying = _ordered[index];
+            if (trying.Filter.MatchesBeyondGroups(user)) return trying;
             candidates &= candidates - 1;
         }
         return null;

@@ -11,6 +11,16 @@ namespace Reconciler.Core.Matching;
 /// </summary>
 public sealed class UserFilterMatcher
 {
+    /// <summary>How long a <c>Matches</c> clause may take on one value before the user is left undecided.</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// After this many timeouts of one clause, the clause is not run again by this matcher (one plan): every further
+    /// user it would decide is undecided at once, so a pattern that backtracks on every value cannot cost a second
+    /// per user of a million.
+    /// </summary>
+    public const int TimeoutsBeforeGivingUp = 10;
+
     private readonly HashSet<string>? _groups;
     private readonly IReadOnlyList<string> _groupList;
     private readonly CompiledCondition[] _conditions;
@@ -20,16 +30,20 @@ public sealed class UserFilterMatcher
     {
         _groupList = filter.Groups ?? [];
         _groups = _groupList.Count > 0 ? new HashSet<string>(_groupList, StringComparer.OrdinalIgnoreCase) : null;
-        _conditions = (filter.Attributes ?? []).Select(CompiledCondition.Compile).ToArray();
+        _conditions = (filter.Attributes ?? []).Select((c, i) => CompiledCondition.Compile(c, i)).ToArray();
         _organizationalUnit = string.IsNullOrWhiteSpace(filter.OrganizationalUnit) ? null : filter.OrganizationalUnit.Trim();
     }
 
     /// <summary>Groups the filter requires membership of (any); empty when it has no group clause.</summary>
     public IReadOnlyList<string> Groups => _groupList;
 
+    /// <summary>Whether every clause holds. Throws <see cref="FilterTimeoutException"/> when a clause cannot decide.</summary>
     public bool Matches(ImportedUser user) => MatchesBeyondGroups(user) && InGroups(user);
 
-    /// <summary>Evaluates every clause but the group clause, for callers that already know the user is in a group.</summary>
+    /// <summary>
+    /// Evaluates every clause but the group clause, for callers that already know the user is in a group. Throws
+    /// <see cref="FilterTimeoutException"/> when a clause cannot decide.
+    /// </summary>
     public bool MatchesBeyondGroups(ImportedUser user)
     {
         if (_organizationalUnit is not null && !IsUnder(user.OrganizationalUnit, _organizationalUnit)) return false;
@@ -40,7 +54,10 @@ public sealed class UserFilterMatcher
         return true;
     }
 
-    /// <summary>Null when the user matches; otherwise the first clause that fails, in words.</summary>
+    /// <summary>
+    /// Null when the user matches; otherwise the first clause that fails, in words. Throws
+    /// <see cref="FilterTimeoutException"/> when a clause cannot decide.
+    /// </summary>
     public string? Explain(ImportedUser user)
     {
         if (!InGroups(user))
@@ -93,21 +110,24 @@ public sealed class UserFilterMatcher
         private readonly HashSet<string> _values;
         private readonly string _first;
         private readonly Regex? _regex;
+        private readonly int _index;
+        private int _timeouts;
 
-        private CompiledCondition(AttributeCondition source)
+        private CompiledCondition(AttributeCondition source, int index)
         {
             _source = source;
+            _index = index;
             _read = UserAttributes.Reader(source.Name);
             var values = source.Values ?? [];
             _values = new HashSet<string>(values, StringComparer.OrdinalIgnoreCase);
             _first = values.Count > 0 ? values[0] : "";
             if (source.Operator == FilterOperator.Matches)
             {
-                _regex = new Regex(_first, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+                _regex = new Regex(_first, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, MatchTimeout);
             }
         }
 
-        public static CompiledCondition Compile(AttributeCondition condition) => new(condition);
+        public static CompiledCondition Compile(AttributeCondition condition, int index) => new(condition, index);
 
         public bool Holds(ImportedUser user)
         {
@@ -119,10 +139,27 @@ public sealed class UserFilterMatcher
                 FilterOperator.NotIn => value is null || !_values.Contains(value),
                 FilterOperator.Equals => value is not null && value.Equals(_first, StringComparison.OrdinalIgnoreCase),
                 FilterOperator.StartsWith => value is not null && value.StartsWith(_first, StringComparison.OrdinalIgnoreCase),
-                FilterOperator.Matches => value is not null && _regex!.IsMatch(value),
+                FilterOperator.Matches => value is not null && IsMatch(value),
                 _ => false,
             };
         }
+
+        private bool IsMatch(string value)
+        {
+            if (_timeouts >= TimeoutsBeforeGivingUp) throw Timeout(tried: false);
+            try
+            {
+                return _regex!.IsMatch(value);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                _timeouts++;
+                throw Timeout(tried: true);
+            }
+        }
+
+        private FilterTimeoutException Timeout(bool tried) =>
+            new($"filter.attributes[{_index}]", _source.Name, _first, MatchTimeout, tried);
 
         public string Describe(ImportedUser user)
         {

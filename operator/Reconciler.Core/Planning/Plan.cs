@@ -23,6 +23,9 @@ public sealed record Plan
     /// </summary>
     public IReadOnlyDictionary<string, MappingTally> Mappings { get; init; } = new Dictionary<string, MappingTally>();
 
+    /// <summary>Per source: users whose winning mapping could not be decided, left as they are.</summary>
+    public IReadOnlyDictionary<string, int> Undecided { get; init; } = new Dictionary<string, int>();
+
     public bool IsEmpty => Changes.Count == 0;
 
     public PlanSummary Summary => PlanSummary.Of(this);
@@ -30,7 +33,7 @@ public sealed record Plan
     /// <summary>The plan's findings and counts without its changes, which a streaming plan never holds.</summary>
     public PlanOutcome Outcome => new()
     {
-        Conflicts = Conflicts, Blocked = Blocked, Problems = Problems, Mappings = Mappings, Summary = Summary,
+        Conflicts = Conflicts, Blocked = Blocked, Problems = Problems, Mappings = Mappings, Summary = Summary, Undecided = Undecided,
     };
 }
 
@@ -45,6 +48,12 @@ public sealed record PlanOutcome
     public IReadOnlyList<PlanProblem> Problems { get; init; } = [];
     public IReadOnlyDictionary<string, MappingTally> Mappings { get; init; } = new Dictionary<string, MappingTally>();
     public PlanSummary Summary { get; init; } = PlanSummary.Empty;
+
+    /// <summary>
+    /// Per source: users whose winning mapping could not be decided (a <c>Matches</c> clause timed out). They were left
+    /// as they are, and the source's import counts as incomplete for them.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Undecided { get; init; } = new Dictionary<string, int>();
 
     public bool IsEmpty => Summary.Changes == 0;
 
@@ -72,7 +81,8 @@ public sealed record DeletionGuardBlock(
         $"more than {Limit}; nothing was removed. If the directory really lost these users, run 'reconciler apply --allow-deletions'.";
 }
 
-public sealed record PlanProblem(string Source, string Message);
+/// <param name="ExternalId">The user the problem is about, when it is about one user.</param>
+public sealed record PlanProblem(string Source, string Message, string? ExternalId = null);
 
 public sealed record MappingTally(int Matched, int Provisioned, int Conflicts);
 

@@ -14,6 +14,10 @@ internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions 
     // users must not keep a million rows or email strings alive, so only who holds each email is kept.
     private readonly Dictionary<UInt128, EmailHolder?> _emails = [];
     private readonly PlanCounts _counts = new();
+    private readonly Dictionary<string, int> _undecided = new(StringComparer.Ordinal);
+
+    /// <summary>Undecided users listed one by one per source; the rest are counted.</summary>
+    public const int UndecidedListed = 100;
 
     public PlanOptions Options => options;
     public List<EmailConflict> Conflicts { get; } = [];
@@ -79,11 +83,24 @@ internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions 
         if (held != claimant && owner.Mapping.Length > 0) Tally(held).Conflicts++;
     }
 
+    /// <summary>A user whose mapping could not be decided: a problem naming the user, the mapping and the clause.</summary>
+    public void Undecided(string source, string externalId, Matching.FilterTimeoutException timeout)
+    {
+        var count = _undecided.GetValueOrDefault(source) + 1;
+        _undecided[source] = count;
+        if (count > UndecidedListed) return;
+        Problems.Add(new PlanProblem(source,
+            $"source {source}: user {externalId}: {timeout.Message}; the user is left as they are (not created, updated, preserved or disabled)",
+            externalId));
+    }
+
     public PlanOutcome ToOutcome() => new()
     {
         Conflicts = Conflicts,
         Blocked = Blocked,
-        Problems = Problems,
+        Problems = [.. Problems, .. _undecided.Where(u => u.Value > UndecidedListed).Select(u => new PlanProblem(u.Key,
+            $"source {u.Key}: {u.Value - UndecidedListed} more user(s) left as they are: their mapping could not be decided in time"))],
+        Undecided = _undecided.ToDictionary(StringComparer.Ordinal),
         Mappings = _tallies.ToDictionary(t => t.Key, t => new MappingTally(t.Value.Matched, t.Value.Provisioned, t.Value.Conflicts), StringComparer.Ordinal),
         Summary = _counts.Summary(Conflicts.Count, Blocked.Sum(b => b.HeldBack.Count)),
     };

@@ -90,6 +90,7 @@ public static class ProvisioningPlanner
             Blocked = outcome.Blocked,
             Problems = problems,
             Mappings = outcome.Mappings,
+            Undecided = outcome.Undecided,
         };
     }
 

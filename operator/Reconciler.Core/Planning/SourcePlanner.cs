@@ -18,6 +18,8 @@ internal sealed class SourcePlanner(SourceInput input, SnapshotState snapshot, S
     private readonly string _name = input.Source.Key.QualifiedName;
     private readonly string _namespace = input.Source.Namespace;
     private readonly List<PlanAction> _removals = [];
+    // Users whose mapping could not be decided, reported once: phase 3 does not try them again.
+    private readonly HashSet<string> _undecided = new(StringComparer.Ordinal);
     private List<(ProvisionedUser Row, ImportedUser User, CompiledMapping Winner)> _waiting = [];
     private int _active;
     private DateTimeOffset Now => book.Options.Now;
@@ -38,9 +40,10 @@ internal sealed class SourcePlanner(SourceInput input, SnapshotState snapshot, S
         foreach (var pair in input.Users.Pairs(unprovisionedOnly: false))
         {
             var user = pair.Imported;
-            var winner = user is { Enabled: true } ? mappings.Winner(user) : null;
+            CompiledMapping? winner = null;
+            var decided = user is not { Enabled: true } || TryWinner(user, out winner);
             if (winner is not null) book.Tally(Qualify(winner.Name)).Matched++;
-            if (!input.Whole && pair.Before is { Enabled: true } before && mappings.Winner(before) is { } was)
+            if (!input.Whole && pair.Before is { Enabled: true } before && PreviousWinner(before) is { } was)
             {
                 book.Tally(Qualify(was.Name)).Matched--;
             }
@@ -50,6 +53,8 @@ internal sealed class SourcePlanner(SourceInput input, SnapshotState snapshot, S
                 _active++;
                 book.Tally(Qualify(row.Mapping)).Provisioned++;
             }
+            // Nobody knows which mapping this user matches: they stay exactly as they are.
+            if (!decided) continue;
             if (user is null)
             {
                 if (row.State == UserState.Active && snapshot.Complete) Remove(row, "removed from the directory");
@@ -79,7 +84,40 @@ internal sealed class SourcePlanner(SourceInput input, SnapshotState snapshot, S
             if (pair.Provisioned is not null || pair.Imported is not { Enabled: true } user) continue;
             // A blank email, or a disabled account at first sight (no winner then), is never imported.
             if (string.IsNullOrWhiteSpace(user.Email)) continue;
-            if (mappings.Winner(user) is { } winner) PlanNew(user, winner);
+            if (_undecided.Contains(user.Id)) continue;
+            if (TryWinner(user, out var winner) && winner is not null) PlanNew(user, winner);
+        }
+    }
+
+    /// <summary>
+    /// The user's winning mapping (null: none matches). False when a filter could not decide in time: the user is
+    /// reported and left as they are, and the source's next plan is a whole one that tries again.
+    /// </summary>
+    private bool TryWinner(ImportedUser user, out CompiledMapping? winner)
+    {
+        try
+        {
+            winner = mappings.Winner(user);
+            return true;
+        }
+        catch (FilterTimeoutException e)
+        {
+            winner = null;
+            if (_undecided.Add(user.Id)) book.Undecided(_name, user.Id, e);
+            return false;
+        }
+    }
+
+    /// <summary>Which mapping the user's previous entry matched, for the tallies; null when it cannot be decided either.</summary>
+    private CompiledMapping? PreviousWinner(ImportedUser before)
+    {
+        try
+        {
+            return mappings.Winner(before);
+        }
+        catch (FilterTimeoutException)
+        {
+            return null;
         }
     }
 

@@ -53,11 +53,26 @@ public static class UserExplainer
         var mappings = SourceMappings.For(desired, source);
         var verdicts = new List<MappingVerdict>();
         CompiledMapping? winner = null;
+        CompiledMapping? undecided = null;
         foreach (var mapping in mappings.Ordered)
         {
-            var failure = mapping.Filter.Explain(user);
+            string? failure;
+            try
+            {
+                failure = mapping.Filter.Explain(user);
+            }
+            catch (FilterTimeoutException e)
+            {
+                undecided ??= winner is null ? mapping : null;
+                verdicts.Add(new MappingVerdict(mapping.Name, mapping.Spec.Priority, false, "undecided: " + e.Message));
+                continue;
+            }
             string outcome;
             if (failure is not null) outcome = "no match: " + failure;
+            else if (undecided is not null && winner is null)
+            {
+                outcome = $"matches, but cannot win while {undecided.Name} ({undecided.Spec.Priority}) is undecided";
+            }
             else if (!user.Enabled) outcome = "filter matches, but the user is disabled in the directory";
             else if (winner is null)
             {
@@ -83,7 +98,8 @@ public static class UserExplainer
         if (blocked is not null) return "plan: held back by the deletion guard — " + blocked.Message;
         var conflict = plan.Conflicts.FirstOrDefault(c => c.Source == name && c.ExternalId == id);
         if (conflict is not null) return "conflict: " + conflict.Reason;
-        var problem = plan.Problems.FirstOrDefault(p => p.Source == name);
+        var problem = plan.Problems.FirstOrDefault(p => p.Source == name && p.ExternalId == id)
+            ?? plan.Problems.FirstOrDefault(p => p.Source == name && p.ExternalId is null);
         if (problem is not null) return "no change: " + problem.Message;
         if (row is not null) return $"no change: {row.State.ToString().ToLowerInvariant()} as provisioned by mapping {row.Mapping}";
         if (user is null) return "no change";

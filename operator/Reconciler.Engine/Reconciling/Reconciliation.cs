@@ -181,15 +181,22 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             m => m.Name,
             m => outcome.Mappings.GetValueOrDefault(m.Key.QualifiedName) is { } t ? t with { Conflicts = 0 } : new MappingTally(0, 0, 0),
             StringComparer.Ordinal);
+        var policies = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var mapping in MappingsOf(desired, read.Source))
+        {
+            if (mapping.Spec.QuotaPolicyRef is not { } policy) continue;
+            policies[policy.Name] = policies.GetValueOrDefault(policy.Name) + tallies[mapping.Name].Provisioned;
+        }
         var snapshotChanged = read.SnapshotChanged;
         var registryWritten = outcome.Summary.Changes > 0;
         var memo = new PlanMemo(
             fingerprint,
             (stored?.SnapshotSeq ?? 0) + (snapshotChanged ? 1 : 0),
             session.RegistrySeq + (registryWritten ? 1 : 0),
-            read.Complete,
+            // Users whose mapping could not be decided were left as they are: the next plan must try them again.
+            read.Complete && outcome.Undecided.GetValueOrDefault(read.Name) == 0,
             scope == PlanScope.Whole || stored?.Memo is null ? now : stored.Memo.WholePlanAt,
-            tallies, mine.Count, held.Sum(b => b.HeldBack.Count));
+            tallies, mine.Count, held.Sum(b => b.HeldBack.Count), policies);
         var record = new SourceRecord
         {
             Name = read.Name,
@@ -231,7 +238,12 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         a is not null && b is not null && a.Fingerprint == b.Fingerprint && a.SnapshotSeq == b.SnapshotSeq
         && a.Complete == b.Complete && a.WholePlanAt == b.WholePlanAt && a.Conflicts == b.Conflicts && a.HeldBack == b.HeldBack
         && (a.Conflicts == 0 || a.RegistrySeq == b.RegistrySeq)
-        && a.Tallies.Count == b.Tallies.Count && a.Tallies.All(t => b.Tallies.TryGetValue(t.Key, out var o) && o == t.Value);
+        && a.Tallies.Count == b.Tallies.Count && a.Tallies.All(t => b.Tallies.TryGetValue(t.Key, out var o) && o == t.Value)
+        && SameCounts(a.Policies, b.Policies);
+
+    private static bool SameCounts(IReadOnlyDictionary<string, int>? a, IReadOnlyDictionary<string, int>? b) =>
+        a is null || b is null ? a is null && b is null
+            : a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var o) && o == p.Value);
 
     /// <summary>Users per state over the whole registry once this reconcile's changes are in.</summary>
     private static StateCounts Totals(IStoreSession session, StateDeltas deltas)

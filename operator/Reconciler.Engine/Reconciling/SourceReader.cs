@@ -186,6 +186,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
         private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
         private readonly List<string> _problems = [];
         private int _problemsNotShown;
+        private int _usersRead;
 
         public ChangedUsers Changes { get; } = new();
 
@@ -203,12 +204,14 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
                 MarkSeen(user.Id);
                 return;
             }
+            _usersRead++;
             var stored = Stored();
             ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(stored, user.Id);
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref seen))
             {
                 if (seen.Yielded)
                 {
+                    _usersRead--;
                     Problem($"user {SafeText.Show(user.Id, 80)} appears twice in one read; the second is skipped");
                     return;
                 }
@@ -221,6 +224,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             _deleted.Remove(user.Id);
             if (!Changes.Add(user, isNew: true))
             {
+                _usersRead--;
                 Problem($"user {SafeText.Show(user.Id, 80)} appears twice in one read; the second is skipped");
             }
         }
@@ -238,6 +242,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
 
         public SourceRead Finish(DirectorySource directorySource, SourceRecord? stored, ReadEnd end, DateTimeOffset readAt, TimeSpan duration)
         {
+            var skipped = _problems.Count + _problemsNotShown;
             if (_problemsNotShown > 0) _problems.Add($"{_problemsNotShown} more problems not shown");
             var complete = _problems.Count == 0;
             // A full read removes whoever it did not yield; an incomplete one removes nobody from the snapshot, since
@@ -261,6 +266,8 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
                 GroupsSeen = end.Mode == ReadMode.Full ? end.GroupsSeen : stored?.GroupsSeen ?? end.GroupsSeen,
                 Problems = _problems,
                 ImportedUsers = Math.Max(0, importedBefore + Changes.New - _deleted.Count),
+                UsersRead = _usersRead,
+                EntriesSkipped = skipped,
                 ReadAt = readAt,
                 Duration = duration,
             };
@@ -303,8 +310,17 @@ public sealed record SourceRead
     public int GroupsSeen { get; init; }
     public IReadOnlyList<string> Problems { get; init; } = [];
 
-    /// <summary>Imported users in the snapshot once this read is stored.</summary>
+    /// <summary>
+    /// Imported users in the snapshot once this read is stored (what status' usersSeen and the source's users metric
+    /// say). After an incomplete read it still holds users whose rows were skipped: they are not taken for gone.
+    /// </summary>
     public int ImportedUsers { get; init; }
+
+    /// <summary>Users this read yielded and kept (a delta read yields only what changed).</summary>
+    public int UsersRead { get; init; }
+
+    /// <summary>Rows or entries this read skipped as malformed or repeated, counted past the problems it lists.</summary>
+    public int EntriesSkipped { get; init; }
 
     public DateTimeOffset ReadAt { get; init; }
     public TimeSpan Duration { get; init; }

@@ -20,12 +20,13 @@ internal sealed class StatusReport(
         var previous = stored.ToDictionary(s => s.Key);
         var reports = new List<ResourceReport>();
         var reconciled = reads.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-        var conflicts = session.Pending().Where(p => p.Kind == PendingKind.Conflict && !reconciled.Contains(p.Source))
-            .Concat(outcome.Conflicts.Select(c => new PendingEntry(c.Source, c.ExternalId, PendingKind.Conflict, c.Mapping, c.OwnerSource, c.OwnerMapping)))
-            .ToList();
-        var usable = new Dictionary<string, (bool Usable, string Reason)>(StringComparer.Ordinal);
         // A held plan was not applied: the counters say what is stored, not what the plan would make of it.
         var applied = options.HeldBecause is null ? reconciled : new HashSet<string>(StringComparer.Ordinal);
+        var conflicts = session.Pending().Where(p => p.Kind == PendingKind.Conflict && !applied.Contains(p.Source))
+            .Concat(outcome.Conflicts.Where(c => applied.Contains(c.Source))
+                .Select(c => new PendingEntry(c.Source, c.ExternalId, PendingKind.Conflict, c.Mapping, c.OwnerSource, c.OwnerMapping)))
+            .ToList();
+        var usable = new Dictionary<string, (bool Usable, string Reason)>(StringComparer.Ordinal);
 
         foreach (var read in reads)
         {
@@ -60,27 +61,32 @@ internal sealed class StatusReport(
         var stored = session.Source(read.Name);
         var counts = Add(stored?.Users ?? StateCounts.Zero, options.HeldBecause is null ? deltas.Of(read.Name) : StateCounts.Zero);
         var block = outcome.Blocked.FirstOrDefault(b => b.Source == read.Name);
+        var undecided = outcome.Undecided.GetValueOrDefault(read.Name);
         var (phase, detail) = read.Source.Spec.Suspend ? (SourcePhase.Suspended, "")
             : options.HeldBecause is { } held ? (SourcePhase.Held, $"{held}; nothing is applied until it is fixed (the plan would {outcome.Summary})")
             : read.IsFailed ? (SourcePhase.ReadFailed, string.Join("; ", read.Problems.Take(3)))
             : block is not null ? (SourcePhase.DeletionGuard, block.Message)
             : !read.Complete ? (SourcePhase.ImportIncomplete,
                 $"{read.Problems.Count} problem(s), first: {read.Problems.FirstOrDefault()}; nobody preserved or disabled")
+            : undecided > 0 ? (SourcePhase.ImportIncomplete,
+                $"{undecided} user(s) left as they are, first: {outcome.Problems.First(p => p.Source == read.Name && p.ExternalId is not null).Message}")
             : (SourcePhase.Synced, "");
         var failed = read.IsFailed;
+        // What a failed read found is nothing; what a held one found was not stored: both say what the store holds.
+        var asStored = failed || options.HeldBecause is not null;
         return new SourceFacts
         {
             Phase = phase,
             Detail = detail,
             Error = read.Failure,
             RetryIn = failed ? options.RetryIn?.Invoke(read) : null,
-            UsersSeen = failed ? stored?.ImportedUsers ?? 0 : read.ImportedUsers,
-            GroupsSeen = read.GroupsSeen,
+            UsersSeen = asStored ? stored?.ImportedUsers ?? 0 : read.ImportedUsers,
+            GroupsSeen = asStored && !failed ? stored?.GroupsSeen ?? 0 : read.GroupsSeen,
             Users = counts,
-            Complete = read.Complete,
-            Cursor = failed ? stored?.Cursor : read.Cursor,
-            ReadAt = failed ? stored?.ReadAt : read.ReadAt,
-            Duration = failed ? stored?.Duration ?? TimeSpan.Zero : read.Duration,
+            Complete = asStored && !failed ? stored?.Complete ?? false : read.Complete,
+            Cursor = asStored ? stored?.Cursor : read.Cursor,
+            ReadAt = asStored ? stored?.ReadAt : read.ReadAt,
+            Duration = asStored ? stored?.Duration ?? TimeSpan.Zero : read.Duration,
         };
     }
 
@@ -97,20 +103,31 @@ internal sealed class StatusReport(
         return count;
     }
 
-    /// <summary>Active users bound to a policy: the provisioned users of every mapping that uses it, each with its quota.</summary>
-    private PolicyFacts PolicyFacts(StorageQuotaPolicy policy, IReadOnlySet<string> reconciled)
+    /// <summary>
+    /// Active users bound to a policy, each with its quota: for a source this reconcile applies, the provisioned users
+    /// of its mappings that use the policy; for every other source the store has, what its last applied plan bound to
+    /// the policy (so the users of a mapping that is now invalid, or of a held source, still count).
+    /// </summary>
+    private PolicyFacts PolicyFacts(StorageQuotaPolicy policy, IReadOnlySet<string> applied)
     {
         Quantity.TryParse(policy.Spec.Quota, out var bytes, out _);
         var users = 0;
-        foreach (var mapping in desired.Mappings.Where(m => m.Namespace == policy.Namespace && m.Spec.QuotaPolicyRef?.Name == policy.Name))
+        var mappings = desired.Mappings.Where(m => m.Namespace == policy.Namespace && m.Spec.QuotaPolicyRef?.Name == policy.Name).ToList();
+        foreach (var mapping in mappings.Where(m => applied.Contains(SourceOf(m))))
         {
-            var source = ResourceKey.Qualify(mapping.Namespace, mapping.Spec.SourceRef.Name);
-            users += reconciled.Contains(source)
-                ? outcome.Mappings.GetValueOrDefault(mapping.Key.QualifiedName)?.Provisioned ?? 0
-                : session.Source(source)?.Memo?.Tallies.GetValueOrDefault(mapping.Name)?.Provisioned ?? 0;
+            users += outcome.Mappings.GetValueOrDefault(mapping.Key.QualifiedName)?.Provisioned ?? 0;
+        }
+        foreach (var record in session.Sources().Where(r => NamespaceOf(r.Name) == policy.Namespace && !applied.Contains(r.Name)))
+        {
+            users += record.Memo?.Policies is { } bound
+                ? bound.GetValueOrDefault(policy.Name)
+                // A memo from before policies were kept: count the mappings the configuration still has.
+                : mappings.Where(m => SourceOf(m) == record.Name).Sum(m => record.Memo?.Tallies.GetValueOrDefault(m.Name)?.Provisioned ?? 0);
         }
         return new PolicyFacts(users, users * bytes);
     }
+
+    private static string SourceOf(ProvisioningMapping mapping) => ResourceKey.Qualify(mapping.Namespace, mapping.Spec.SourceRef.Name);
 
     private SpecGeneration SpecOf(ResourceKey key)
     {

@@ -123,9 +123,15 @@ public sealed record SourceRecord
 /// </summary>
 /// <param name="Fingerprint">Of everything in the configuration the source's plan depends on.</param>
 /// <param name="Tallies">Per mapping of the source: matched and provisioned users after that plan.</param>
+/// <param name="Policies">
+/// Per quota policy (by name, in the source's namespace): the source's active users that plan bound to it. Kept here
+/// so a policy's status can count what is stored even when the mapping that bound them is now invalid. Null in a
+/// memo written before it was kept.
+/// </param>
 public sealed record PlanMemo(
     string Fingerprint, long SnapshotSeq, long RegistrySeq, bool Complete, DateTimeOffset WholePlanAt,
-    IReadOnlyDictionary<string, MappingTally> Tallies, int Conflicts, int HeldBack);
+    IReadOnlyDictionary<string, MappingTally> Tallies, int Conflicts, int HeldBack,
+    IReadOnlyDictionary<string, int>? Policies = null);
 
 /// <summary>A resource's status key: kind, namespace and name.</summary>
 public readonly record struct StatusKey(string Kind, string Namespace, string Name);
