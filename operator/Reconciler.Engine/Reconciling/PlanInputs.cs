@@ -84,7 +84,7 @@ internal static class PlanInputs
 
     /// <summary>
     /// Every user of a source: the stored ones in id order with this read's changes laid over them, then the users
-    /// the store has never seen, in read order. Enumerated once per planner phase; nothing is held between.
+    /// the store has never seen, in id order too (so a first import appends to the store). Enumerated once per planner phase; nothing is held between.
     /// </summary>
     private sealed class WholeUsers(IStoreSession session, SourceRead read) : IPlanUsers
     {
@@ -111,7 +111,7 @@ internal static class PlanInputs
                 }
             }
             var fresh = read.Stored is null || read.Stored.SnapshotSeq == 0 && read.Stored.Users.Total == 0;
-            foreach (var entry in changes.InOrder)
+            foreach (var entry in changes.ById)
             {
                 if (matched[entry.Index]) continue;
                 if (unprovisionedOnly && !fresh && session.Find(read.Name, entry.Id)?.Provisioned is not null) continue;

@@ -66,6 +66,28 @@ public sealed class ChangedUsersTests
         AssertSameUser(User(2), changes.Find("u-2")!.Value.Row.Decode(null));
     }
 
+    /// <summary>
+    /// New users are written in the store's key order (the bytes of their UTF-8 ids, as SQLite compares text), also
+    /// when ids share their first eight bytes, differ only in length or hold non-ASCII text, and from the spill file.
+    /// </summary>
+    [Theory]
+    [InlineData(1 << 20)]
+    [InlineData(0)]
+    public void ById_IsTheOrderOfTheIdsUtf8Bytes(long inMemoryBytes)
+    {
+        string[] ids =
+        [
+            "user-0000-b", "user-0000-a", "user-0000", "user-000", "Zed", "zed", "ärger", "a\u00e9", "ae", "é", "\uD83D\uDE00x", "\uFFFDy",
+            .. Enumerable.Range(0, 500).Select(i => $"bulk-{(i * 7919) % 500:D4}"),
+        ];
+        using var changes = new ChangedUsers(inMemoryBytes);
+        foreach (var id in ids) Assert.True(changes.Add(User(0) with { Id = id }, isNew: true));
+
+        var expected = ids.OrderBy(id => System.Text.Encoding.UTF8.GetBytes(id), Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToList();
+        Assert.Equal(expected, changes.ById.Select(e => e.Id));
+        Assert.Equal(ids, changes.InOrder.Select(e => e.Id));
+    }
+
     private static ImportedUser User(int i) => new()
     {
         Id = $"u-{i}",
