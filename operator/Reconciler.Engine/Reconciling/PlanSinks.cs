@@ -5,31 +5,124 @@ namespace Reconciler.Engine.Reconciling;
 
 /// <summary>
 /// Writes each change into the reconcile's transaction as the planner decides it, with the user's new imported
-/// entry in the same row write when this read changed it; keeps the first changes for display and counts the rest.
+/// entry in the same row write when this read changed it. The writes run on a thread of their own, a bounded queue
+/// behind the planner, so planning and the store's work use a core each (a first import spends most of its time in
+/// the store). <see cref="Complete"/> waits for the last write and rethrows the first failure (a compare-and-swap
+/// that lost makes the caller plan again); until it returns, the session is used by the writing thread only for
+/// writes and by the planner only for reads, which the store's write session keeps on separate connections.
 /// </summary>
-internal sealed class StoreSink(
-    IStoreWriteSession session, IReadOnlyDictionary<string, SourceRead> reads, ApplyContext context, IPlanSink? observer,
-    CancellationToken cancellationToken) : IPlanSink
+internal sealed class StoreSink : IPlanSink, IDisposable
 {
+    /// <summary>
+    /// Changes handed to the writing thread at a time: a hand-over wakes a sleeping thread, which one change at a time
+    /// cost more CPU than the overlap won.
+    /// </summary>
+    private const int BatchSize = 1024;
+
+    /// <summary>Batches the planner may run ahead of the store: a few MB, enough to keep both threads busy.</summary>
+    private const int BatchesAhead = 4;
+
+    private readonly IStoreWriteSession _session;
+    private readonly IReadOnlyDictionary<string, SourceRead> _reads;
+    private readonly ApplyContext _context;
+    private readonly IPlanSink? _observer;
+    private readonly System.Collections.Concurrent.BlockingCollection<List<(PlanAction Change, ImportedRow? Imported)>> _queue = new(BatchesAhead);
+    private List<(PlanAction Change, ImportedRow? Imported)> _batch = new(BatchSize);
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _writing;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
+    private long _writingTicks;
+
+    public StoreSink(IStoreWriteSession session, IReadOnlyDictionary<string, SourceRead> reads, ApplyContext context, IPlanSink? observer,
+        CancellationToken cancellationToken)
+    {
+        _session = session;
+        _reads = reads;
+        _context = context;
+        _observer = observer;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _writing = Task.Factory.StartNew(Write, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Changes handed to the store.</summary>
     public int Written { get; private set; }
 
     /// <summary>Time spent in the store's writes, for --debug.</summary>
-    public TimeSpan Writing { get; private set; }
+    public TimeSpan Writing => TimeSpan.FromTicks(Interlocked.Read(ref _writingTicks));
 
     public void Add(PlanAction change)
     {
         ImportedRow? imported = null;
-        if (reads.TryGetValue(change.Source, out var read) && read.Changes.Count > 0 && read.Changes.Find(change.ExternalId) is { Written: false } entry)
+        // The changes of a read are not thread-safe: their rows are taken here, on the planner's thread.
+        if (_reads.TryGetValue(change.Source, out var read) && read.Changes.Count > 0 && read.Changes.Find(change.ExternalId) is { Written: false } entry)
         {
             imported = entry.Row;
             entry.Written = true;
         }
-        if (Written % 4096 == 0) cancellationToken.ThrowIfCancellationRequested();
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        session.Apply(change, imported, context);
-        Writing += System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        _batch.Add((change, imported));
+        if (_batch.Count == BatchSize) HandOver();
         Written++;
-        observer?.Add(change);
+        _observer?.Add(change);
+    }
+
+    private void HandOver()
+    {
+        try
+        {
+            _queue.Add(_batch, _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _failure?.Throw();
+            throw;
+        }
+        _batch = new List<(PlanAction Change, ImportedRow? Imported)>(BatchSize);
+    }
+
+    /// <summary>Waits until every change is written; throws the first write's failure, or the cancellation.</summary>
+    public void Complete()
+    {
+        if (_batch.Count > 0) HandOver();
+        _queue.CompleteAdding();
+        _writing.GetAwaiter().GetResult();
+        _failure?.Throw();
+        _stop.Token.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Stops the writing thread (after a failure of the planner) before the session goes away.</summary>
+    public void Dispose()
+    {
+        if (!_queue.IsAddingCompleted) _queue.CompleteAdding();
+        _stop.Cancel();
+        _writing.GetAwaiter().GetResult();
+        _stop.Dispose();
+        _queue.Dispose();
+    }
+
+    private void Write()
+    {
+        try
+        {
+            foreach (var batch in _queue.GetConsumingEnumerable(_stop.Token))
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                foreach (var (change, imported) in batch)
+                {
+                    if (_stop.IsCancellationRequested) return;
+                    _session.Apply(change, imported, _context);
+                }
+                Interlocked.Add(ref _writingTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Cancelled, or stopped by Dispose: nothing more is written and the transaction rolls back.
+        }
+        catch (Exception e)
+        {
+            _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            _stop.Cancel();
+        }
     }
 }
 

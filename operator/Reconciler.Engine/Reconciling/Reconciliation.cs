@@ -109,8 +109,10 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         }
 
         var counting = new StateDeltas(options.Observer);
-        IPlanSink sink = writer is null ? counting : new StoreSink(writer, byName, new ApplyContext(desired.Revision, now), counting, cancellationToken);
+        using var storeSink = writer is null ? null : new StoreSink(writer, byName, new ApplyContext(desired.Revision, now), counting, cancellationToken);
+        IPlanSink sink = storeSink is null ? counting : storeSink;
         var outcome = ProvisioningPlanner.Plan(desired, inputs, session.EmailOwners, sink, new PlanOptions(now, options.AllowDeletions));
+        storeSink?.Complete();
         outcome = outcome with { Problems = [.. outcome.Problems, .. Orphans(desired, session)] };
         var planned = clock.GetElapsedTime(started);
         if (writer is null)
@@ -134,7 +136,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         var written = clock.GetElapsedTime(started);
         await writer.CommitAsync(cancellationToken);
         logger.LogDebug("reconciled {Sources}: plan and registry writes {Plan:0.000} s (of which the store {Store:0.000} s), snapshot and statuses {Rest:0.000} s, commit {Commit:0.000} s; {Scopes}",
-            string.Join(", ", reads.Select(r => r.Name)), planned.TotalSeconds, (sink as StoreSink)?.Writing.TotalSeconds ?? 0, (written - planned).TotalSeconds,
+            string.Join(", ", reads.Select(r => r.Name)), planned.TotalSeconds, storeSink?.Writing.TotalSeconds ?? 0, (written - planned).TotalSeconds,
             (clock.GetElapsedTime(started) - written).TotalSeconds, string.Join(", ", scopes.Select(s => $"{s.Key}: {s.Value}")));
 
         var reconciled = reads.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);

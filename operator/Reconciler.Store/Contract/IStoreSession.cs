@@ -40,6 +40,11 @@ public interface IStoreSession : IAsyncDisposable
 /// <summary>
 /// The one transaction of a reconcile. Reads (inherited) see the store as it was when the transaction began; writes
 /// are visible to no one until <see cref="CommitAsync"/>; disposing without committing rolls everything back.
+/// <para>
+/// <see cref="Apply"/> may be called from one other thread than the reads, one call at a time, while reads go on
+/// (the planner reads while a writer thread applies its changes); every other member is called by the reading
+/// thread once those writes are done.
+/// </para>
 /// </summary>
 public interface IStoreWriteSession : IStoreSession
 {

@@ -27,6 +27,9 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
     {
         _writer = writer;
         _transaction = transaction;
+        // Loaded now, on the caller's thread: writes look sources up here, and may run on a thread of their own
+        // while the reads go on (see IStoreWriteSession).
+        _ = SourceIds;
     }
 
     /// <summary>Takes the write lock (waiting up to the busy timeout for another writer), then opens the read view.</summary>
