@@ -11,8 +11,11 @@ internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions 
 {
     private readonly Dictionary<string, Counts> _tallies = new(StringComparer.Ordinal);
     // Emails taken or released in this plan, by a 128-bit hash of the email as compared (upper-cased): a million new
-    // users must not keep a million rows or email strings alive, so only who holds each email is kept.
-    private readonly Dictionary<UInt128, EmailHolder?> _emails = [];
+    // users must not keep a million rows, email or id strings alive, so who holds each email is kept as three small
+    // numbers: the source's and the mapping's place in a table of names, and the id's place in an arena of UTF-8.
+    private readonly Dictionary<UInt128, Held> _emails = [];
+    private readonly Names _names = new();
+    private readonly Utf8Arena _ids = new();
     private readonly PlanCounts _counts = new();
     private readonly Dictionary<string, int> _undecided = new(StringComparer.Ordinal);
 
@@ -55,17 +58,24 @@ internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions 
     }
 
     /// <summary>Who owns an email (case-insensitively): whoever took it earlier in this plan, else the registry's owner.</summary>
-    public EmailHolder? EmailOwner(string email) =>
-        _emails.TryGetValue(EmailKey.Of(email), out var holder) ? holder : owners.Find(email) is { } owner ? EmailHolder.Of(owner) : null;
+    public EmailHolder? EmailOwner(string email)
+    {
+        if (_emails.TryGetValue(EmailKey.Of(email), out var held))
+        {
+            return held.Released ? null : new EmailHolder(_names[held.Source], _ids[held.Id], _names[held.Mapping]);
+        }
+        return owners.Find(email) is { } owner ? EmailHolder.Of(owner) : null;
+    }
 
-    public void ClaimEmail(ProvisionedUser user) => _emails[EmailKey.Of(user.Email)] = EmailHolder.Of(user);
+    public void ClaimEmail(ProvisionedUser user) =>
+        _emails[EmailKey.Of(user.Email)] = new Held(_names.Of(user.Source), _names.Of(user.Mapping), _ids.Add(user.ExternalId));
 
     /// <summary>A provisioned user's email changes: the old address is free again, the new one is theirs.</summary>
     public void MoveEmail(ProvisionedUser before, ProvisionedUser after)
     {
         if (before.Email.Length > 0 && EmailOwner(before.Email) is { } owner && owner.Source == before.Source && owner.ExternalId == before.ExternalId)
         {
-            _emails[EmailKey.Of(before.Email)] = null;
+            _emails[EmailKey.Of(before.Email)] = Held.Free;
         }
         if (after.Email.Length > 0) ClaimEmail(after);
     }
@@ -112,6 +122,73 @@ internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions 
     {
         var slash = qualifiedSource.IndexOf('/');
         return slash < 0 ? ResourceKey.DefaultNamespace : qualifiedSource[..slash];
+    }
+}
+
+/// <summary>Who holds an email in this plan, as places in the book's tables; <see cref="Free"/> when it was released.</summary>
+internal readonly record struct Held(int Source, int Mapping, int Id)
+{
+    public static readonly Held Free = new(-1, -1, -1);
+
+    public bool Released => Id < 0;
+}
+
+/// <summary>The few names a plan repeats (sources, mappings), each kept once and known by its place.</summary>
+internal sealed class Names
+{
+    private readonly Dictionary<string, int> _places = new(StringComparer.Ordinal);
+    private readonly List<string> _names = [];
+
+    public string this[int place] => _names[place];
+
+    public int Of(string name)
+    {
+        if (_places.TryGetValue(name, out var place)) return place;
+        _places[name] = _names.Count;
+        _names.Add(name);
+        return _names.Count - 1;
+    }
+}
+
+/// <summary>
+/// Strings kept as UTF-8 in 1 MB chunks, each known by its place: a million ids cost their bytes and an offset,
+/// not a million objects for the collector to trace.
+/// </summary>
+internal sealed class Utf8Arena
+{
+    private const int ChunkBytes = 1 << 20;
+    private readonly List<byte[]> _chunks = [];
+    private readonly List<long> _starts = [];
+    private int _used = ChunkBytes;
+
+    public string this[int place]
+    {
+        get
+        {
+            var start = _starts[place];
+            var chunk = _chunks[(int)(start / ChunkBytes)];
+            var at = (int)(start % ChunkBytes);
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(chunk.AsSpan(at));
+            return System.Text.Encoding.UTF8.GetString(chunk, at + 2, length);
+        }
+    }
+
+    public int Add(string text)
+    {
+        var length = System.Text.Encoding.UTF8.GetByteCount(text);
+        // Ids are at most 256 characters (ImportedUserCheck); anything longer than a chunk could hold is refused loudly.
+        if (length + 2 > ChunkBytes || length > ushort.MaxValue) throw new ArgumentException($"a value of {length:N0} bytes is too long to keep", nameof(text));
+        if (_used + 2 + length > ChunkBytes)
+        {
+            _chunks.Add(new byte[ChunkBytes]);
+            _used = 0;
+        }
+        var chunk = _chunks[^1];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(chunk.AsSpan(_used), (ushort)length);
+        System.Text.Encoding.UTF8.GetBytes(text, chunk.AsSpan(_used + 2));
+        _starts.Add((long)(_chunks.Count - 1) * ChunkBytes + _used);
+        _used += 2 + length;
+        return _starts.Count - 1;
     }
 }
 

@@ -152,6 +152,29 @@ public sealed class RemovalAndConflictTests
         Assert.Equal(1, plan.Summary.Conflict);
     }
 
+    /// <summary>
+    /// The plan keeps who took each email in compact tables (ids as UTF-8 in 1 MB chunks): owners taken early, late
+    /// and across a chunk's end, with ids of every length and non-ASCII ones, are named exactly in the conflicts.
+    /// </summary>
+    [Fact]
+    public void Plan_ManyNewUsers_ConflictsNameTheOwnerTakenInThisPlan_WhereverItIsKept()
+    {
+        string Id(int i) => $"{new string('x', i % 200)}-ü-{i:D6}";
+        const int Users = 60_000;
+        var newcomers = Enumerable.Range(0, Users).Select(i => User(Id(i), email: $"user{i}@example.com")).ToList();
+        int[] contested = [0, 1, 7_777, 8_000, Users / 2, Users - 1];
+        var world = new World().Source("a-src").Source("b-src").Mapping("a", "a-src", 1).Mapping("b", "b-src", 1)
+            .Import("a-src", [.. newcomers])
+            .Import("b-src", [.. contested.Select(i => User($"claimant-{i}", email: $"USER{i}@example.com"))]);
+
+        var plan = world.Plan();
+
+        Assert.Equal(Users, plan.Summary.Create);
+        var owners = plan.Conflicts.ToDictionary(c => c.ExternalId, c => (c.OwnerSource, c.OwnerExternalId, c.OwnerMapping));
+        Assert.Equal(contested.Length, owners.Count);
+        foreach (var i in contested) Assert.Equal(("a-src", Id(i), "a"), owners[$"claimant-{i}"]);
+    }
+
     [Fact]
     public void Plan_SameEmailFromTwoSourcesInOnePlan_FirstSourceByNameWins()
     {
