@@ -101,37 +101,59 @@ public sealed class ChangedUsers : IDisposable
 
     /// <summary>
     /// Every entry in the order of its id's UTF-8 bytes, which is the store's key order: a first import written in
-    /// this order appends to the store's tables instead of inserting all over them, which with rows of a few hundred
-    /// bytes halved the time SQLite took. Costs 16 bytes an entry while it is enumerated.
+    /// this order appends to the store's tables instead of inserting all over them (a shuffled import of 200,000
+    /// was 15-20% faster). Sorted by the eight bytes that follow the prefix all ids share (so ids such as
+    /// <c>employee-0000001</c> are told apart at once), ties by their whole bytes. Costs 16 bytes an entry while
+    /// it is enumerated.
     /// </summary>
     public IEnumerable<Entry> ById
     {
         get
         {
-            var keys = new (ulong Prefix, int Index)[Count];
-            for (var i = 0; i < Count; i++) keys[i] = (Prefix(IdBytes(i)), i);
+            var shared = SharedPrefixLength();
+            var keys = new (ulong Key, int Index)[Count];
+            for (var i = 0; i < Count; i++) keys[i] = (KeyAfter(IdBytes(i), shared), i);
             Array.Sort(keys);
-            var start = 0;
-            while (start < keys.Length)
+            var byBytes = Comparer<(ulong Key, int Index)>.Create((a, b) => CompareIds(a.Index, b.Index));
+            for (int start = 0, end; start < keys.Length; start = end)
             {
-                var end = start + 1;
-                while (end < keys.Length && keys[end].Prefix == keys[start].Prefix) end++;
-                // Ids that share their first eight bytes are put in order by their whole bytes.
-                if (end - start > 1) Array.Sort(keys, start, end - start, Comparer<(ulong Prefix, int Index)>.Create(
-                    (a, b) => IdBytes(a.Index).ToArray().AsSpan().SequenceCompareTo(IdBytes(b.Index)) is var c && c != 0 ? c : a.Index.CompareTo(b.Index)));
-                start = end;
+                for (end = start + 1; end < keys.Length && keys[end].Key == keys[start].Key; end++) { }
+                if (end - start > 1) Array.Sort(keys, start, end - start, byBytes);
             }
             foreach (var (_, index) in keys) yield return new Entry(this, index);
         }
     }
 
-    /// <summary>The first eight bytes of an id, big-endian and zero-padded, so that they sort as the bytes do.</summary>
-    private static ulong Prefix(ReadOnlySpan<byte> id)
+    private byte[] _left = new byte[256];
+
+    /// <summary>How many leading bytes every id has in common.</summary>
+    private int SharedPrefixLength()
+    {
+        if (Count == 0) return 0;
+        var first = IdBytes(0).ToArray();
+        var shared = first.Length;
+        for (var i = 1; i < Count && shared > 0; i++) shared = Math.Min(shared, first.AsSpan(0, shared).CommonPrefixLength(IdBytes(i)));
+        return shared;
+    }
+
+    /// <summary>The eight bytes of an id after <paramref name="skip"/>, big-endian and zero-padded, so that they sort as the bytes do.</summary>
+    private static ulong KeyAfter(ReadOnlySpan<byte> id, int skip)
     {
         Span<byte> eight = stackalloc byte[8];
         eight.Clear();
-        id[..Math.Min(8, id.Length)].CopyTo(eight);
+        var rest = id[Math.Min(skip, id.Length)..];
+        rest[..Math.Min(8, rest.Length)].CopyTo(eight);
         return BinaryPrimitives.ReadUInt64BigEndian(eight);
+    }
+
+    /// <summary>Two entries' ids by their bytes; equal ids cannot occur, the index only keeps the sort total.</summary>
+    private int CompareIds(int a, int b)
+    {
+        var left = IdBytes(a);
+        if (left.Length > _left.Length) _left = new byte[left.Length];
+        left.CopyTo(_left);
+        var order = _left.AsSpan(0, left.Length).SequenceCompareTo(IdBytes(b));
+        return order != 0 ? order : a.CompareTo(b);
     }
 
     private ReadOnlySpan<byte> IdBytes(int index)

@@ -80,6 +80,13 @@ public sealed class ChangedUsersTests
             "user-0000-b", "user-0000-a", "user-0000", "user-000", "Zed", "zed", "ärger", "a\u00e9", "ae", "é", "\uD83D\uDE00x", "\uFFFDy",
             .. Enumerable.Range(0, 500).Select(i => $"bulk-{(i * 7919) % 500:D4}"),
         ];
+        AssertById(ids, inMemoryBytes);
+        // Ids that all share a long prefix (employee-0000…): sorted by what follows it.
+        AssertById([.. Enumerable.Range(0, 3_000).Select(i => $"employee-{(i * 7919) % 3_000:D7}"), "employee-", "employee-0"], inMemoryBytes);
+    }
+
+    private static void AssertById(string[] ids, long inMemoryBytes)
+    {
         using var changes = new ChangedUsers(inMemoryBytes);
         foreach (var id in ids) Assert.True(changes.Add(User(0) with { Id = id }, isNew: true));
 
