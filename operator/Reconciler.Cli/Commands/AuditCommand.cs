@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Reconciler.Cli.Hosting;
 using Reconciler.Cli.Output;
@@ -26,7 +25,7 @@ public static class AuditCommand
             if (parse.GetValue(output) == "json")
             {
                 await using var stdout = Console.OpenStandardOutput();
-                await using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+                await using var json = CliJson.Writer(stdout);
                 json.WriteStartArray();
                 await foreach (var e in entries)
                 {

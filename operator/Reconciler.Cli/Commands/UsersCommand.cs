@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Reconciler.Cli.Hosting;
 using Reconciler.Cli.Output;
@@ -51,7 +50,7 @@ public static class UsersCommand
     private static async Task WriteJsonAsync(IAsyncEnumerable<ProvisionedUser> users, CancellationToken ct)
     {
         await using var stdout = Console.OpenStandardOutput();
-        await using var json = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        await using var json = CliJson.Writer(stdout);
         json.WriteStartArray();
         await foreach (var u in users.WithCancellation(ct))
         {

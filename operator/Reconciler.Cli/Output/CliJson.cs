@@ -16,4 +16,8 @@ public static class CliJson
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    /// <summary>A writer of the same shape, for output streamed element by element (listings, plans).</summary>
+    public static Utf8JsonWriter Writer(Stream output) =>
+        new(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Reconciler.Core.Planning;
 using Reconciler.Core.Text;
@@ -76,7 +75,7 @@ public sealed class PlanJsonWriter : IPlanSink, IDisposable
     public PlanJsonWriter(string revision, Stream? output = null)
     {
         _out = output ?? Console.OpenStandardOutput();
-        _json = new Utf8JsonWriter(_out, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        _json = CliJson.Writer(_out);
         _json.WriteStartObject();
         _json.WriteString("revision", revision);
         _json.WriteStartArray("changes");
@@ -145,7 +144,7 @@ public sealed class PlanJsonWriter : IPlanSink, IDisposable
     public static void Refusal(IEnumerable<(string? Source, string Message)> problems, string? revision)
     {
         using var output = Console.OpenStandardOutput();
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var json = CliJson.Writer(output);
         json.WriteStartObject();
         if (revision is null) json.WriteNull("revision");
         else json.WriteString("revision", revision);

@@ -59,10 +59,7 @@ public static class SafeText
     /// </summary>
     private static readonly SearchValues<char> Suspicious = SearchValues.Create(Suspects());
 
-    // Printable ASCII, what nearly every directory value is, is told apart in one vectorised pass; only other text
-    // goes on to the search over the whole suspicious set, which is several times slower.
-    private static bool NeedsEscaping(string text) =>
-        text.AsSpan().ContainsAnyExceptInRange(' ', '~') && text.AsSpan().ContainsAny(Suspicious);
+    private static bool NeedsEscaping(string text) => text.AsSpan().ContainsAny(Suspicious);
 
     private static string Suspects()
     {
