@@ -26,11 +26,9 @@ internal sealed class EngineWorld : IAsyncDisposable
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "reconciler-engine-tests", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new("tests");
     private readonly ScriptedDesiredState _desired = new();
     private ReconcilerService? _service;
-
-    public EngineWorld() => System.IO.Directory.CreateDirectory(_folder);
 
     public FakeTimeProvider Clock { get; } = new(T0);
 
@@ -71,7 +69,7 @@ internal sealed class EngineWorld : IAsyncDisposable
 
     public async Task StartAsync(int workers = 2)
     {
-        Store = await SqliteStore.OpenAsync(Path.Combine(_folder, "state.db"), readOnly: false, CancellationToken.None);
+        Store = await SqliteStore.OpenAsync(_folder.File("state.db"), readOnly: false, CancellationToken.None);
         _desired.Set(new DesiredSnapshot { Valid = Desired });
         var reader = new SourceReader([Directory], new LocalSecretResolver(), Clock, ReadTimeout);
         var reconciliation = new Reconciliation(Clock, NullLogger<Reconciliation>.Instance);
@@ -143,7 +141,7 @@ internal sealed class EngineWorld : IAsyncDisposable
         _desired.Dispose();
         try
         {
-            System.IO.Directory.Delete(_folder, recursive: true);
+            _folder.Dispose();
         }
         catch (IOException)
         {

@@ -16,21 +16,11 @@ namespace Reconciler.Engine.Tests.Reconciling;
 /// A source held by an invalid resource is planned but not applied. Its status says why and what the plan would do;
 /// the counters on its mappings and quota policies, and the users per state, stay those of what is stored.
 /// </summary>
-public sealed class HeldReconcileTests : IAsyncLifetime
+public sealed class HeldReconcileTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "reconciler-engine-held", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new("held");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task AHeldSource_KeepsTheCountsOfWhatIsStored_NotOfThePlanItHoldsBack()
@@ -39,7 +29,7 @@ public sealed class HeldReconcileTests : IAsyncLifetime
         var directory = new ScriptedDirectory();
         var reader = new SourceReader([directory], new LocalSecretResolver(), clock);
         var reconciliation = new Reconciliation(clock, NullLogger<Reconciliation>.Instance);
-        await using var store = await SqliteStore.OpenAsync(Path.Combine(_folder, "state.db"), readOnly: false, default);
+        await using var store = await SqliteStore.OpenAsync(_folder.File("state.db"), readOnly: false, default);
         var before = World(engineeringGroup: "eng");
         directory.Set("hr", new Script.Users("a", "b", "c") { Details = [User("a", "eng"), User("b", "eng"), User("c")] });
         var applied = await reconciliation.RunAsync(store, before,

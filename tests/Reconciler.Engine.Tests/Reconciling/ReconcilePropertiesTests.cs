@@ -15,23 +15,13 @@ namespace Reconciler.Engine.Tests.Reconciling;
 /// lot between rounds (so most rounds plan incrementally): nobody ever leaves the registry, a whole plan of every
 /// user right after a reconcile finds nothing to do, and no two provisioned users share an email.
 /// </summary>
-public sealed class ReconcilePropertiesTests : IAsyncLifetime
+public sealed class ReconcilePropertiesTests : IDisposable
 {
     private static readonly string[] Groups = ["eng", "ops", "sales"];
     private static readonly string[] Departments = ["R&D", "Ops", "Sales", ""];
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "reconciler-engine-props", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new("props");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task Reconcile_NeverLosesARegistryRow_AndLeavesNothingForAWholePlanToDo()
@@ -44,7 +34,7 @@ public sealed class ReconcilePropertiesTests : IAsyncLifetime
             var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(EngineWorld.T0);
             var reader = new SourceReader([directory], new LocalSecretResolver(), clock);
             var reconciliation = new Reconciliation(clock, NullLogger<Reconciliation>.Instance);
-            await using var store = await SqliteStore.OpenAsync(Path.Combine(_folder, $"seed-{seed}.db"), readOnly: false, default);
+            await using var store = await SqliteStore.OpenAsync(_folder.File($"seed-{seed}.db"), readOnly: false, default);
             var users = desired.Sources.ToDictionary(s => s.Name, s => Mutate(random, [], s.Name[..1], fresh: true));
             var everyone = new HashSet<(string, string)>();
 

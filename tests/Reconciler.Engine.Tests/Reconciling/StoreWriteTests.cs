@@ -16,29 +16,19 @@ namespace Reconciler.Engine.Tests.Reconciling;
 /// comes back to the reconcile: a compare-and-swap that lost makes it plan again and commit once, any other failure
 /// fails it with nothing committed.
 /// </summary>
-public sealed class StoreWriteTests : IAsyncLifetime
+public sealed class StoreWriteTests : IDisposable
 {
     /// <summary>Several of the sink's batches, so the failure happens on the writing thread mid-plan.</summary>
     private const int Users = 6_000;
 
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "reconciler-engine-writes", Guid.NewGuid().ToString("n"));
+    private readonly TempFolder _folder = new("writes");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task AWriteThatLostItsCompareAndSwap_IsPlannedAgain_AndEveryUserIsCreatedOnce()
     {
-        await using var sqlite = await SqliteStore.OpenAsync(Path.Combine(_folder, "state.db"), readOnly: false, default);
+        await using var sqlite = await SqliteStore.OpenAsync(_folder.File("state.db"), readOnly: false, default);
         var store = new FailingStore(sqlite, failAt: 4_500, failingSessions: 1, () => new StoreConflictException("user hr/u4500 was provisioned by another writer meanwhile"));
 
         var outcome = await Reconcile(store);
@@ -55,7 +45,7 @@ public sealed class StoreWriteTests : IAsyncLifetime
     [Fact]
     public async Task AWriteThatFails_FailsTheReconcile_WithNothingCommitted()
     {
-        await using var sqlite = await SqliteStore.OpenAsync(Path.Combine(_folder, "state.db"), readOnly: false, default);
+        await using var sqlite = await SqliteStore.OpenAsync(_folder.File("state.db"), readOnly: false, default);
         var store = new FailingStore(sqlite, failAt: 3_000, failingSessions: int.MaxValue, () => new StoreException("the disk is full"));
 
         var error = await Assert.ThrowsAsync<StoreException>(() => Reconcile(store));
