@@ -44,9 +44,6 @@ internal sealed class StoreSink : IPlanSink, IDisposable
         _writing = Task.Factory.StartNew(Write, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Changes handed to the store.</summary>
-    public int Written { get; private set; }
-
     /// <summary>Time spent in the store's writes, for --debug.</summary>
     public TimeSpan Writing => TimeSpan.FromTicks(Interlocked.Read(ref _writingTicks));
 
@@ -61,7 +58,6 @@ internal sealed class StoreSink : IPlanSink, IDisposable
         }
         _batch.Add((change, imported));
         if (_batch.Count == BatchSize) HandOver();
-        Written++;
         _observer?.Add(change);
     }
 
