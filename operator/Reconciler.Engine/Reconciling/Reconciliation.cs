@@ -135,7 +135,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         writer.SaveStatuses(statuses);
         var written = clock.GetElapsedTime(started);
         await writer.CommitAsync(cancellationToken);
-        logger.LogDebug("reconciled {Sources}: plan and registry writes {Plan:0.000} s (of which the store {Store:0.000} s), snapshot and statuses {Rest:0.000} s, commit {Commit:0.000} s; {Scopes}",
+        logger.LogDebug("reconciled {Sources}: plan and registry writes {Plan:0.000} s (the store busy {Store:0.000} s of it, on its own thread), snapshot and statuses {Rest:0.000} s, commit {Commit:0.000} s; {Scopes}",
             string.Join(", ", reads.Select(r => r.Name)), planned.TotalSeconds, storeSink?.Writing.TotalSeconds ?? 0, (written - planned).TotalSeconds,
             (clock.GetElapsedTime(started) - written).TotalSeconds, string.Join(", ", scopes.Select(s => $"{s.Key}: {s.Value}")));
 
