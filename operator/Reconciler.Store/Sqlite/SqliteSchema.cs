@@ -139,7 +139,7 @@ internal static class SqliteSchema
     {
         using (var wal = connection.CreateCommand())
         {
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.CommandText = "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;";
             wal.ExecuteNonQuery();
         }
 
