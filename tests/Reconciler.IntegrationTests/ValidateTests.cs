@@ -100,11 +100,11 @@ public sealed partial class ValidateTests
             apiVersion: provisioning.reconciler.dev/v1alpha1
             kind: DirectorySource
             metadata:
-              name: corp-ldap
+              name: corp-ad
             spec:
-              type: Ldap
+              type: ActiveDirectory
               ldap:
-                url: ldap://127.0.0.1:3890
+                url: ldaps://dc1.example.com
                 bindDN: cn=admin,dc=example,dc=com
                 bindPassword: {env: LDAP_BIND_PASSWORD}
                 baseDN: dc=example,dc=com
@@ -114,7 +114,7 @@ public sealed partial class ValidateTests
         var result = await workspace.Run("validate", Workspace.ConfigDir);
 
         Expect.ClearError(result);
-        Expect.StderrLine(result, l => l.Contains($"ldap.yaml:{workspace.LineOf("ldap.yaml", "type: Ldap")}:", StringComparison.Ordinal)
+        Expect.StderrLine(result, l => l.Contains($"ldap.yaml:{workspace.LineOf("ldap.yaml", "type: ActiveDirectory")}:", StringComparison.Ordinal)
             && l.Contains("not supported yet", StringComparison.Ordinal));
     }
 

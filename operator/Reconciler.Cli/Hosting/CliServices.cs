@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Reconciler.Cli.Output;
 using Reconciler.Connectors;
 using Reconciler.Connectors.Csv;
+using Reconciler.Connectors.Ldap;
 using Reconciler.Connectors.Secrets;
 using Reconciler.Core.Resources;
 using Reconciler.Engine.Hosting;
@@ -16,7 +17,7 @@ public static class CliServices
 {
     public static readonly TimeProvider Clock = TimeProvider.System;
 
-    public static readonly IReadOnlyList<IDirectoryConnector> Connectors = [new CsvDirectoryConnector()];
+    public static readonly IReadOnlyList<IDirectoryConnector> Connectors = [new CsvDirectoryConnector(), new LdapDirectoryConnector()];
 
     public static readonly ISecretResolver Secrets = new LocalSecretResolver();
 

@@ -80,6 +80,20 @@ public sealed record AttributeMapping
     public string? Surname { get; init; }
     public string? Department { get; init; }
     public string? Title { get; init; }
+
+    /// <summary>The attribute configured for a field by its name ("id" or a UserDetails.Fields name); null when unset.</summary>
+    public string? For(string field) => field switch
+    {
+        "id" => Id,
+        "userName" => UserName,
+        "email" => Email,
+        "displayName" => DisplayName,
+        "givenName" => GivenName,
+        "surname" => Surname,
+        "department" => Department,
+        "title" => Title,
+        _ => null,
+    };
 }
 
 public sealed record LdapSettings
@@ -87,19 +101,32 @@ public sealed record LdapSettings
     [System.ComponentModel.DataAnnotations.Required]
     [Description("ldap:// or ldaps:// URL of the server.")]
     public string Url { get; init; } = "";
+    [Description("Upgrade an ldap:// connection with StartTLS before binding.")]
     public bool StartTLS { get; init; }
-    [Description("PEM file of the CA that signed the server certificate.")]
+    [Description("PEM file of the CA that signed the server certificate, or a folder of CA certificates; relative to the YAML file. Unset: the system's CAs.")]
     public string? CaFile { get; init; }
+    [Description("DN to bind as (a simple bind); unset binds anonymously.")]
     public string? BindDN { get; init; }
     [Description("Password of bindDN, by reference: {env: NAME}, {file: PATH} or {secretRef: {name, key}}.")]
     public SecretReference? BindPassword { get; init; }
     [System.ComponentModel.DataAnnotations.Required]
     [Description("Subtree that users are searched in.")]
     public string BaseDN { get; init; } = "";
+    [Description("LDAP filter selecting users under baseDN. Default (objectClass=inetOrgPerson) for Ldap.")]
     public string? UserFilter { get; init; }
+    [Description("Subtree of the groups (groupOfNames, groupOfUniqueNames): their member lists give nested membership. Unset: only memberOf.")]
     public string? GroupBaseDN { get; init; }
-    [Description("Page size of the paged search.")]
-    public int PageSize { get; init; } = 1000;
+    [Description("Entries per page of the paged search, 1-10000 (Active Directory sends at most 1000 unless its MaxPageSize is raised).")]
+    public int PageSize { get; init; } = DefaultPageSize;
+
+    public const int DefaultPageSize = 1000;
+    public const int MaxPageSize = 10_000;
+
+    /// <summary>What <see cref="Timeout"/> may be.</summary>
+    public static readonly DurationRange TimeoutRange = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+
+    [Description("How long the server may take to connect, bind or answer one page, as a Go-style duration, between 1s and 10m.")]
+    public string Timeout { get; init; } = "30s";
 }
 
 public sealed record CsvSettings

@@ -4,7 +4,7 @@ using Reconciler.Core.Resources;
 namespace Reconciler.Sources.Folder;
 
 /// <summary>ProvisioningMapping: references, quota, region, filter, and distinct priorities per source.</summary>
-internal static class MappingChecks
+internal static partial class MappingChecks
 {
     public static void Check(LoadedConfig config, Findings findings)
     {
@@ -37,9 +37,39 @@ internal static class MappingChecks
             findings.Add(document, "spec.filter.ldapFilter",
                 $"ldapFilter needs an Ldap or ActiveDirectory source, but DirectorySource '{source.Key.QualifiedName}' is {source.Spec.Type}");
         }
+        else if (filter.LdapFilter is not null)
+        {
+            // Not evaluated yet: accepting it would provision users the clause was written to leave out.
+            findings.Add(document, "spec.filter.ldapFilter",
+                "ldapFilter is not applied yet; express the condition with groups, attributes or organizationalUnit");
+        }
+        CheckGroups(document, filter.Groups, findings);
         for (var i = 0; i < (filter.Attributes?.Count ?? 0); i++)
             CheckCondition(document, $"spec.filter.attributes[{i}]", filter.Attributes![i], findings);
     }
+
+    /// <summary>
+    /// A group DN written in a YAML flow list (<c>groups: [cn=eng,ou=groups,dc=example,dc=com]</c>) is split at its
+    /// commas into RDNs that match nothing. Caught here: one RDN after another is never what was meant.
+    /// </summary>
+    private static void CheckGroups(ConfigDocument document, IReadOnlyList<string>? groups, Findings findings)
+    {
+        if (groups is not { Count: > 1 }) return;
+        for (var i = 1; i < groups.Count; i++)
+        {
+            if (IsLoneRdn(groups[i - 1]) && IsLoneRdn(groups[i]))
+            {
+                findings.Add(document, $"spec.filter.groups[{i}]",
+                    $"'{groups[i - 1]}' and '{groups[i]}' look like parts of one DN that YAML split at its commas: quote it, e.g. [\"cn=eng,ou=groups,dc=example,dc=com\"], or write one DN per line");
+                return;
+            }
+        }
+    }
+
+    private static bool IsLoneRdn(string value) => LoneRdn().IsMatch(value);
+
+    [GeneratedRegex(@"^\s*[A-Za-z][A-Za-z0-9-]*\s*=[^,;=]*$")]
+    private static partial Regex LoneRdn();
 
     private static void CheckCondition(ConfigDocument document, string path, AttributeCondition condition, Findings findings)
     {

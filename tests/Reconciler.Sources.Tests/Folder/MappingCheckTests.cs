@@ -180,6 +180,56 @@ public sealed class MappingCheckTests
     }
 
     [Fact]
+    public void Load_RefusesLdapFilterItCannotApplyYet_RatherThanProvisioningEveryone()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: corp-ldap}
+            spec:
+              type: Ldap
+              ldap: {url: "ldap://127.0.0.1:3890", baseDN: "dc=example,dc=com"}
+            """ + "\n---\n" + TempConfig.Header + """
+            kind: ProvisioningMapping
+            metadata: {name: eng}
+            spec:
+              sourceRef: {name: corp-ldap}
+              profile: laptops
+              storageRegion: us-east
+              filter:
+                ldapFilter: (departmentNumber=R&D)
+            """);
+
+        config.AssertErrors("test.yaml:16:17: spec.filter.ldapFilter: ldapFilter is not applied yet; express the condition with groups, attributes or organizationalUnit");
+    }
+
+    [Fact]
+    public void Load_ReportsAGroupDnThatYamlSplitAtItsCommas()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: ProvisioningMapping
+            metadata: {name: eng}
+            spec:
+              sourceRef: {name: hr-csv}
+              profile: laptops
+              storageRegion: us-east
+              filter:
+                groups: [cn=eng,ou=groups,dc=example,dc=com]
+            """ + "\n---\n" + TempConfig.Header + """
+            kind: ProvisioningMapping
+            metadata: {name: ops}
+            spec:
+              sourceRef: {name: hr-csv}
+              priority: 20
+              profile: laptops
+              storageRegion: us-east
+              filter:
+                groups: ["cn=ops,ou=groups,dc=example,dc=com", all-staff]
+            """);
+
+        config.AssertErrors("test.yaml:9:21: spec.filter.groups[1]: 'cn=eng' and 'ou=groups' look like parts of one DN that YAML split at its commas: quote it, e.g. [\"cn=eng,ou=groups,dc=example,dc=com\"], or write one DN per line");
+    }
+
+    [Fact]
     public void Load_ReportsAttributeConditionsWithWrongValues()
     {
         using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """

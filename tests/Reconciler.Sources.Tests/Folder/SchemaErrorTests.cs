@@ -21,7 +21,6 @@ public sealed class SchemaErrorTests
 
         // The rest of the document is still checked, so its other problem comes in the same run.
         config.AssertErrors(
-            "test.yaml:6:9: spec.type: type Ldap is not supported yet",
             "test.yaml:10:5: spec.ldap.bindPasword: unknown field 'bindPasword' (did you mean 'bindPassword'?)",
             "test.yaml:11:3: spec.colour: unknown field 'colour'");
     }

@@ -3,17 +3,56 @@ namespace Reconciler.Sources.Tests.Folder;
 public sealed class SourceCheckTests
 {
     [Fact]
-    public void Load_ReportsSourceTypesThatAreNotSupportedYet()
+    public void Load_AcceptsAnLdapSource()
     {
         using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
             kind: DirectorySource
             metadata: {name: corp-ldap}
             spec:
               type: Ldap
-              ldap: {url: "ldap://127.0.0.1:3890", baseDN: "dc=example,dc=com", bindPassword: {env: LDAP_BIND_PASSWORD}}
+              ldap: {url: "ldaps://ldap.example.com", baseDN: "dc=example,dc=com", bindDN: "cn=reader,dc=example,dc=com", bindPassword: {env: LDAP_BIND_PASSWORD}, timeout: 45s}
             """);
 
-        config.AssertErrors("test.yaml:5:9: spec.type: type Ldap is not supported yet");
+        Assert.Empty(config.Load().Errors);
+    }
+
+    [Fact]
+    public void Load_ReportsWhatIsWrongWithAnLdapSource_BeforeConnecting()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: corp-ldap}
+            spec:
+              type: Ldap
+              ldap:
+                url: http://ldap.example.com
+                baseDN: " "
+                bindDN: cn=reader,dc=example,dc=com
+                pageSize: 0
+                timeout: 2h
+                caFile: certs/missing.pem
+            """ + "\n---\n" + TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: other-ldap}
+            spec:
+              type: Ldap
+              ldap: {url: "ldaps://ldap.example.com/dc=example,dc=com", baseDN: "dc=example,dc=com", startTLS: true, bindPassword: {env: X}}
+            """ + "\n---\n" + TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: no-settings}
+            spec: {type: Ldap}
+            """);
+
+        config.AssertErrors(
+            "test.yaml:6:3: spec.ldap.bindPassword: bindDN is set but bindPassword is not: a bind without a password is refused",
+            "test.yaml:7:10: spec.ldap.url: 'http://ldap.example.com' is not an ldap:// or ldaps:// URL with a host, e.g. ldaps://ldap.example.com:636",
+            "test.yaml:8:13: spec.ldap.baseDN: baseDN must name the subtree users are searched in",
+            "test.yaml:10:15: spec.ldap.pageSize: pageSize 0 is out of range: it must be between 1 and 10000",
+            "test.yaml:11:14: spec.ldap.timeout: '2h' is out of range: timeout must be between 1s and 10m",
+            "test.yaml:12:13: spec.ldap.caFile: 'certs/missing.pem' is neither a file nor a folder",
+            "test.yaml:19:3: spec.ldap.bindDN: bindPassword is set but bindDN is not",
+            "test.yaml:19:15: spec.ldap.url: 'ldaps://ldap.example.com/dc=example,dc=com' names more than a server: put the base DN in spec.ldap.baseDN",
+            "test.yaml:24:1: spec.ldap: an Ldap source needs spec.ldap: at least url and baseDN");
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class SchemaGeneratorTests
         Assert.Equal("https://json-schema.org/draft/2020-12/schema", Source["$schema"]!.GetValue<string>());
         var ldap = Source["properties"]!["spec"]!["properties"]!["ldap"]!;
         Assert.Equal(
-            ["url", "startTLS", "caFile", "bindDN", "bindPassword", "baseDN", "userFilter", "groupBaseDN", "pageSize"],
+            ["url", "startTLS", "caFile", "bindDN", "bindPassword", "baseDN", "userFilter", "groupBaseDN", "pageSize", "timeout"],
             ldap["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal("""["object","null"]""", ldap["type"]!.ToJsonString());
         Assert.False(ldap["additionalProperties"]!.GetValue<bool>());
