@@ -112,23 +112,22 @@ public sealed class LdapSession : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
+    /// <summary>
+    /// One request, answered on a pool thread: libldap's synchronous call returns as soon as the page is in, where
+    /// System.DirectoryServices.Protocols' asynchronous one polls and added seconds per page. Cancellation closes the
+    /// connection, which ends the wait.
+    /// </summary>
     private async Task<SearchResponse> SendAsync(SearchRequest request, CancellationToken cancellationToken)
     {
-        var pending = _connection.BeginSendRequest(request, _timeout, PartialResultProcessing.NoPartialResultSupport, null, null);
-        await using var abandon = cancellationToken.Register(() =>
+        await using var abandon = cancellationToken.Register(() => _connection.Dispose());
+        try
         {
-            try
-            {
-                _connection.Abort(pending);
-            }
-            catch (Exception)
-            {
-                // Already finished: nothing to abandon.
-            }
-        });
-        var response = await Task.Factory.FromAsync(pending, _connection.EndSendRequest);
-        cancellationToken.ThrowIfCancellationRequested();
-        return (SearchResponse)response;
+            return (SearchResponse)await Task.Run(() => _connection.SendRequest(request, _timeout), CancellationToken.None);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 
     private async Task<DirectoryReadException> BindFailureAsync(Exception e, string? bindDn, CancellationToken cancellationToken)
