@@ -4,7 +4,9 @@ using Reconciler.Benchmarks.EndToEnd;
 // make bench [BENCH_ARGS="..."]: `make build` first, then every suite. Each figure sits beside a reference measured in
 // the same run (2-core machines are noisy: compare ratios within a run, not times across runs).
 //
-//   --suite e2e|inprocess|all  which suites to run (default all)
+//   --suite e2e|inprocess|ldap|all  which suites to run (default all)
+//   ldap (EndToEnd/LdapSuite): apply of a whole local slapd beside ldapsearch of the same entries
+//   --ldap-users N             people in that slapd (default 100000)
 //   end-to-end (EndToEnd/): the published bin/reconciler as a child process under /usr/bin/time -f "%e %M"
 //   --e2e-users N              rows of the mid-size export (default 200000)
 //   --e2e-large N              rows of the large export (default 1000000)
@@ -18,7 +20,7 @@ using Reconciler.Benchmarks.EndToEnd;
 //
 // Quick look: make bench BENCH_ARGS="--suite e2e --e2e-users 50000 --e2e-large 200000"
 string[] flags = ["--keep"];
-string[] valued = ["--suite", "--users", "--e2e-users", "--e2e-large", "--e2e-runs", "--e2e-large-runs", "--binary", "--markdown"];
+string[] valued = ["--ldap-users", "--suite", "--users", "--e2e-users", "--e2e-large", "--e2e-runs", "--e2e-large-runs", "--binary", "--markdown"];
 for (var i = 0; i < args.Length; i++)
 {
     if (flags.Contains(args[i])) continue;
@@ -26,7 +28,7 @@ for (var i = 0; i < args.Length; i++)
     return Usage($"unknown or incomplete argument '{args[i]}'");
 }
 var suite = Text("--suite") ?? "all";
-if (suite is not ("e2e" or "inprocess" or "all")) return Usage($"--suite '{suite}': use e2e, inprocess or all");
+if (suite is not ("e2e" or "inprocess" or "ldap" or "all")) return Usage($"--suite '{suite}': use e2e, inprocess, ldap or all");
 if (!TryInt("--users", 1_000_000, out var users)
     || !TryInt("--e2e-users", 200_000, out var e2eUsers) || !TryInt("--e2e-large", 1_000_000, out var e2eLarge)
     || !TryInt("--e2e-runs", 3, out var e2eRuns) || !TryInt("--e2e-large-runs", 2, out var e2eLargeRuns))
@@ -45,6 +47,12 @@ try
         var binary = Path.GetFullPath(Text("--binary") ?? Path.Combine(root, "bin", "reconciler"));
         await new EndToEndSuite(new EndToEndOptions(e2eUsers, e2eLarge, e2eRuns, e2eLargeRuns, binary, root, Text("--markdown"),
             args.Contains("--keep"))).RunAsync();
+    }
+    if (suite is "ldap" or "all")
+    {
+        if (!TryInt("--ldap-users", 100_000, out var ldapUsers)) return Usage("--ldap-users is a positive whole number");
+        var binary = Path.GetFullPath(Text("--binary") ?? Path.Combine(root, "bin", "reconciler"));
+        await new Reconciler.Benchmarks.EndToEnd.LdapSuite(ldapUsers, e2eRuns, binary, Text("--markdown")).RunAsync();
     }
     return 0;
 }
@@ -87,7 +95,7 @@ static string RepositoryRoot()
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"{problem}\nusage: make bench BENCH_ARGS=\"[--suite e2e|inprocess|all] [--e2e-users N] [--e2e-large N] [--e2e-runs N] " +
+    Console.Error.WriteLine($"{problem}\nusage: make bench BENCH_ARGS=\"[--suite e2e|inprocess|ldap|all] [--ldap-users N] [--e2e-users N] [--e2e-large N] [--e2e-runs N] " +
         "[--e2e-large-runs N] [--binary PATH] [--markdown PATH] [--keep] [--users N]\" (see tests/Reconciler.Benchmarks/Program.cs)");
     return 2;
 }

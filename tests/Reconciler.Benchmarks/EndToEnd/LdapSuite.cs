@@ -1,0 +1,81 @@
+using Reconciler.Testing.Directories;
+
+namespace Reconciler.Benchmarks.EndToEnd;
+
+/// <summary>
+/// A full import from a real slapd, end to end: `bin/reconciler apply` of every user under ou=people into a fresh
+/// store, beside `ldapsearch -x -E pr=1000/noprompt` returning the same entries (the same attributes, to /dev/null),
+/// each as a child process under GNU time, interleaved.
+/// </summary>
+public sealed class LdapSuite(int users, int runs, string binary, string? markdown)
+{
+    public async Task RunAsync()
+    {
+        if (!File.Exists(binary)) throw new BenchFailure($"{binary} does not exist: run `make build` first (make bench does)");
+        var tools = RequiredTools.Ensure();
+        var work = Directory.CreateTempSubdirectory("reconciler-ldap-bench-").FullName;
+        try
+        {
+            Console.WriteLine($"# LDAP: starting slapd with {users:N0} generated people");
+            await using var server = await SlapdServer.StartAsync(new SlapdOptions { Users = users, StartTimeout = TimeSpan.FromMinutes(2) });
+            var logs = Directory.CreateDirectory(Path.Combine(work, "logs")).FullName;
+            var command = new TimedCommand(tools.Time, logs);
+            var config = Directory.CreateDirectory(Path.Combine(work, "config")).FullName;
+            var password = Path.Combine(work, "password");
+            await File.WriteAllTextAsync(password, server.ReaderPassword);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(password, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            await File.WriteAllTextAsync(Path.Combine(config, "ldap.yaml"), $$"""
+                apiVersion: provisioning.reconciler.dev/v1alpha1
+                kind: DirectorySource
+                metadata: {name: corp-ldap}
+                spec:
+                  type: Ldap
+                  ldap:
+                    url: {{server.Url}}
+                    bindDN: "{{server.ReaderDN}}"
+                    bindPassword: {file: {{password}}}
+                    baseDN: "{{server.PeopleDN}}"
+                    groupBaseDN: "{{server.GroupsDN}}"
+                    pageSize: 1000
+                ---
+                apiVersion: provisioning.reconciler.dev/v1alpha1
+                kind: ProvisioningMapping
+                metadata: {name: everyone}
+                spec:
+                  sourceRef: {name: corp-ldap}
+                  priority: 100
+                  profile: laptops-standard
+                  storageRegion: eu-west
+                  quota: 50Gi
+                """);
+            // The attributes the connector asks for, so both move the same bytes.
+            string[] search = ["-x", "-H", server.Url, "-D", server.ReaderDN, "-y", password, "-b", server.PeopleDN, "-LLL",
+                "-E", "pr=1000/noprompt", "(objectClass=inetOrgPerson)",
+                "entryUUID", "memberOf", "pwdAccountLockedTime", "uid", "mail", "cn", "givenName", "sn", "departmentNumber", "title"];
+            var ldapsearch = new List<Run>();
+            var apply = new List<Run>();
+            for (var run = 1; run <= runs; run++)
+            {
+                ldapsearch.Add(await command.RunAsync($"ldapsearch {users:N0} #{run}", "/usr/bin/ldapsearch", search));
+                var store = Path.Combine(work, $"state-{run}.db");
+                apply.Add(await command.RunAsync($"apply {users:N0} from slapd #{run}", binary, ["apply", "--config", config, "--store", store]));
+                var provisioned = StoreFile.Provisioned(store);
+                var expected = server.Data.Users.Count(u => u.Mail is not null && !u.Locked);
+                if (provisioned != expected) throw new BenchFailure($"apply from slapd provisioned {provisioned:N0} users, expected {expected:N0}");
+                ReferenceLoads.Delete(store);
+            }
+            var report = new Report($"LDAP, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z — {Environment.ProcessorCount} cores, {users:N0} users in a local slapd, {runs} run(s)");
+            var reference = new Sample("ldapsearch", ldapsearch);
+            report.Add(new Figure($"`apply`, full import of {users:N0} users from slapd into a fresh store", new Sample("apply", apply), reference,
+                new Target(MaxRatio: 2.0, MaxRssMb: 300)));
+            report.Add(new Figure($"reference: `ldapsearch -x -E pr=1000/noprompt` of the same entries and attributes", reference));
+            report.Note("wall: GNU time %e (median of the runs); peak RSS: %M of the child process; slapd runs on the same two cores as both");
+            report.Print();
+            if (markdown is not null) report.AppendTo(markdown);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}
