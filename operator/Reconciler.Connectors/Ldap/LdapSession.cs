@@ -53,7 +53,7 @@ public sealed class LdapSession : IDisposable
                 if (endpoint.CaDirectory is { } ca) options.TrustedCertificatesDirectory = ca;
                 if (endpoint.Ldaps || endpoint.StartTls) options.StartNewTlsSessionContext();
             }
-            await Task.Run(() =>
+            await session.Call(() =>
             {
                 if (endpoint.StartTls)
                 {
@@ -66,14 +66,19 @@ public sealed class LdapSession : IDisposable
                 }
                 if (bindDn is null) connection.Bind();
                 else connection.Bind(new NetworkCredential(bindDn, password));
-            }, cancellationToken).WaitAsync(timeout + timeout, cancellationToken);
+                return true;
+            }).WaitAsync(timeout + timeout, cancellationToken);
             return session;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            var failure = await session.BindFailureAsync(e, bindDn, cancellationToken);
             session.Dispose();
-            throw failure;
+            throw;
+        }
+        catch (Exception e)
+        {
+            session.Dispose();
+            throw await session.BindFailureAsync(e, bindDn, cancellationToken);
         }
     }
 
@@ -110,25 +115,20 @@ public sealed class LdapSession : IDisposable
         }
     }
 
-    public void Dispose() => _connection.Dispose();
+    /// <summary>Closes the connection once the calls queued on its thread have returned (see <see cref="LdapThread"/>).</summary>
+    public void Dispose() => _thread.Finish(_connection.Dispose);
+
+    private readonly LdapThread _thread = new("ldap");
+
+    private Task<T> Call<T>(Func<T> work) => _thread.Run(work);
 
     /// <summary>
-    /// One request, answered on a pool thread: libldap's synchronous call returns as soon as the page is in, where
-    /// System.DirectoryServices.Protocols' asynchronous one polls and added seconds per page. Cancellation closes the
-    /// connection, which ends the wait.
+    /// One request on the connection's thread: libldap's synchronous call returns as soon as the page is in, where
+    /// System.DirectoryServices.Protocols' asynchronous one polls and added seconds per page. Cancellation stops the
+    /// wait at once; the call itself ends at its timeout, and only then is the connection closed.
     /// </summary>
-    private async Task<SearchResponse> SendAsync(SearchRequest request, CancellationToken cancellationToken)
-    {
-        await using var abandon = cancellationToken.Register(() => _connection.Dispose());
-        try
-        {
-            return (SearchResponse)await Task.Run(() => _connection.SendRequest(request, _timeout), CancellationToken.None);
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException(cancellationToken);
-        }
-    }
+    private async Task<SearchResponse> SendAsync(SearchRequest request, CancellationToken cancellationToken) =>
+        (SearchResponse)await Call(() => _connection.SendRequest(request, _timeout)).WaitAsync(cancellationToken);
 
     private async Task<DirectoryReadException> BindFailureAsync(Exception e, string? bindDn, CancellationToken cancellationToken)
     {
