@@ -22,6 +22,7 @@ public static class DistinguishedName
     /// </summary>
     public static string Canonical(string dn)
     {
+        if (IsCanonical(dn)) return dn;
         var text = new StringBuilder(dn.Length);
         var inType = true;
         var quoted = false;
@@ -85,6 +86,37 @@ public static class DistinguishedName
     }
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
+
+    /// <summary>
+    /// True when <see cref="Canonical"/> would change nothing: no spaces, no ';', no hex escapes, lower-case attribute
+    /// types. Servers mostly send DNs like that, and a directory read canonicalises every member of every group.
+    /// </summary>
+    private static bool IsCanonical(string dn)
+    {
+        var inType = true;
+        for (var i = 0; i < dn.Length; i++)
+        {
+            var c = dn[i];
+            switch (c)
+            {
+                case ' ' or ';' or '"':
+                    return false;
+                case '\\':
+                    if (i + 1 >= dn.Length || IsHex(dn[i + 1])) return false;
+                    i++;
+                    continue;
+                case ',' or '+':
+                    inType = true;
+                    continue;
+                case '=':
+                    inType = false;
+                    continue;
+            }
+            if (inType && char.IsAsciiLetterUpper(c)) return false;
+            if (inType && c > 127) return false;
+        }
+        return true;
+    }
 
     /// <summary>Index of the first unescaped, unquoted ',' or ';', or -1.</summary>
     private static int FirstSeparator(string dn)

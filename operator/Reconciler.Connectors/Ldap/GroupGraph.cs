@@ -37,18 +37,31 @@ public sealed class GroupGraph
     /// </summary>
     public IReadOnlyList<string> GroupsOf(string userDn, IEnumerable<string> memberOf)
     {
+        // A user is in a handful of groups: a list beats a set, and known groups share one string across users.
         var result = new List<string>();
-        var seen = new HashSet<string>(Dn);
-        foreach (var group in memberOf.Select(DistinguishedName.Canonical).Concat(Direct(DistinguishedName.Canonical(userDn))))
-        {
-            if (!seen.Add(group)) continue;
-            result.Add(group);
-            foreach (var outer in Closure(group))
-            {
-                if (seen.Add(outer)) result.Add(outer);
-            }
-        }
+        foreach (var name in memberOf) Include(result, DistinguishedName.Canonical(name));
+        if (_containing.Count > 0) foreach (var group in Direct(DistinguishedName.Canonical(userDn))) Include(result, group);
         return result;
+    }
+
+    private void Include(List<string> result, string group)
+    {
+        if (_groups.TryGetValue(group, out var known)) group = known;
+        if (Contains(result, group)) return;
+        result.Add(group);
+        foreach (var outer in Closure(group))
+        {
+            if (!Contains(result, outer)) result.Add(outer);
+        }
+    }
+
+    private static bool Contains(List<string> groups, string group)
+    {
+        foreach (var existing in groups)
+        {
+            if (Dn.Equals(existing, group)) return true;
+        }
+        return false;
     }
 
     private IEnumerable<string> Direct(string dn) => _containing.TryGetValue(dn, out var groups) ? groups : [];
@@ -56,6 +69,8 @@ public sealed class GroupGraph
     /// <summary>Every group that contains <paramref name="group"/>, transitively (not the group itself).</summary>
     private string[] Closure(string group)
     {
+        // Without member lists there is nothing to nest (and Empty, shared by every read, is never written to).
+        if (_containing.Count == 0) return [];
         if (_closure.TryGetValue(group, out var done)) return done;
         var found = new List<string>();
         var seen = new HashSet<string>(Dn) { group };

@@ -22,16 +22,32 @@ public sealed class LdapAttributes
         ["title"] = "title",
     };
 
-    private readonly (DetailField Field, string Attribute)[] _details;
 
     // Attributes the spec names explicitly: one that no entry has is a typo, and fails the read.
     private readonly List<(string Field, string Attribute)> _configured = [];
 
+    public const string LockAttribute = "pwdAccountLockedTime";
+
+    // One slot per distinct attribute name (case-insensitive, as LDAP names are), so an attribute mapped to two
+    // fields is read once.
+    private readonly Dictionary<string, int> _slots = new(StringComparer.OrdinalIgnoreCase);
+    private readonly int _slotCount;
+    private readonly int _idSlot;
+    private readonly (DetailField Field, int Slot)[] _detailSlots;
+    private readonly HashSet<int> _configuredSlots = [];
+
     private LdapAttributes(string id, (DetailField, string)[] details, string[] requested)
     {
         Id = id;
-        _details = details;
         Requested = requested;
+        int Slot(string name)
+        {
+            if (!_slots.TryGetValue(name, out var slot)) _slots[name] = slot = _slots.Count;
+            return slot;
+        }
+        _idSlot = Slot(id);
+        _detailSlots = details.Select(d => (d.Item1, Slot(d.Item2))).ToArray();
+        _slotCount = _slots.Count;
     }
 
     /// <summary>The attribute that holds the stable id.</summary>
@@ -47,7 +63,7 @@ public sealed class LdapAttributes
         var details = UserDetails.Fields
             .Select(field => (field, Configured(mapping?.For(field.Name)) ?? LdapDefaults[field.Name]))
             .ToArray();
-        var requested = new[] { id, "memberOf", "pwdAccountLockedTime" }
+        var requested = new[] { id, "memberOf", LockAttribute }
             .Concat(details.Select(d => d.Item2))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToArray();
@@ -57,36 +73,62 @@ public sealed class LdapAttributes
         {
             if (Configured(mapping?.For(field.Name)) is not null) attributes._configured.Add((field.Name, attribute));
         }
+        foreach (var (_, attribute) in attributes._configured) attributes._configuredSlots.Add(attributes._slots[attribute]);
         return attributes;
     }
 
-    /// <summary>The user an entry describes, or null when it has no id.</summary>
-    public ImportedUser? User(SearchResultEntry entry, IReadOnlyList<string> groups, string organizationalUnit, bool enabled)
+    /// <summary>What one entry holds of the requested attributes, read in one pass over them.</summary>
+    public sealed class EntryValues(int slots)
     {
-        var id = First(entry, Id);
+        public readonly string?[] First = new string?[slots];
+        public string[] MemberOf = [];
+        public bool Locked;
+    }
+
+    /// <summary>
+    /// Reads the entry's attributes once: the first value of each mapped one, every memberOf, whether it is locked.
+    /// Counts which configured attributes it has.
+    /// </summary>
+    public EntryValues Read(SearchResultEntry entry, Dictionary<string, int> seen)
+    {
+        var values = new EntryValues(_slotCount);
+        foreach (DirectoryAttribute attribute in entry.Attributes.Values)
+        {
+            if (attribute.Count == 0) continue;
+            var name = attribute.Name;
+            if (name.Equals("memberOf", StringComparison.OrdinalIgnoreCase))
+            {
+                values.MemberOf = (string[])attribute.GetValues(typeof(string));
+            }
+            else if (name.Equals(LockAttribute, StringComparison.OrdinalIgnoreCase))
+            {
+                values.Locked = true;
+            }
+            if (!_slots.TryGetValue(name, out var slot)) continue;
+            if (attribute.GetValues(typeof(string)) is [string first, ..]) values.First[slot] = first.Trim();
+            if (_configuredSlots.Contains(slot)) seen[name] = seen.GetValueOrDefault(name) + 1;
+        }
+        return values;
+    }
+
+    /// <summary>The user an entry describes, or null when it has no id.</summary>
+    public ImportedUser? User(EntryValues values, IReadOnlyList<string> groups, string organizationalUnit)
+    {
+        var id = values.First[_idSlot];
         if (string.IsNullOrWhiteSpace(id)) return null;
         var details = UserDetails.Empty;
-        foreach (var (field, attribute) in _details) details = field.With(details, First(entry, attribute) ?? "");
+        foreach (var (field, slot) in _detailSlots) details = field.With(details, values.First[slot] ?? "");
         return new ImportedUser
         {
             Id = id,
             Details = details,
             Groups = groups,
             OrganizationalUnit = organizationalUnit,
-            Enabled = enabled,
+            Enabled = !values.Locked,
         };
     }
 
-    /// <summary>Counts which configured attributes the entry has.</summary>
-    public void Count(SearchResultEntry entry, Dictionary<string, int> seen)
-    {
-        foreach (var (_, attribute) in _configured)
-        {
-            if (entry.Attributes[attribute] is { Count: > 0 }) seen[attribute] = seen.GetValueOrDefault(attribute) + 1;
-        }
-    }
-
-    /// <summary>"spec.attributes.FIELD 'NAME'" for a configured attribute no entry had, or null.</summary>
+    /// <summary>"'NAME' that spec.attributes.FIELD names" for a configured attribute no entry had, or null.</summary>
     public string? NeverSeen(Dictionary<string, int> seen, long entries)
     {
         if (entries == 0) return null;
@@ -95,12 +137,6 @@ public sealed class LdapAttributes
             if (!seen.ContainsKey(attribute)) return $"'{attribute}' that spec.attributes.{field} names";
         }
         return null;
-    }
-
-    private static string? First(SearchResultEntry entry, string attribute)
-    {
-        if (entry.Attributes[attribute] is not { Count: > 0 } values) return null;
-        return values.GetValues(typeof(string)) is [string first, ..] ? first.Trim() : null;
     }
 
     private static string? Configured(string? attribute) => string.IsNullOrWhiteSpace(attribute) ? null : attribute.Trim();

@@ -29,7 +29,6 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
 {
     public const string DefaultUserFilter = "(objectClass=inetOrgPerson)";
     private const string GroupFilter = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=group))";
-    private const string LockAttribute = "pwdAccountLockedTime";
 
     public DirectorySourceType Type => DirectorySourceType.Ldap;
 
@@ -64,10 +63,9 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
         await foreach (var entry in session.SearchAsync(settings.BaseDN, filter, attributes.Requested, pageSize, "users", cancellationToken))
         {
             read++;
-            attributes.Count(entry, seen);
+            var values = attributes.Read(entry, seen);
             var dn = entry.DistinguishedName;
-            var user = attributes.User(entry, groups.GroupsOf(dn, Values(entry, "memberOf")), DistinguishedName.Parent(dn),
-                enabled: entry.Attributes[LockAttribute] is null);
+            var user = attributes.User(values, groups.GroupsOf(dn, values.MemberOf), DistinguishedName.Parent(dn));
             if (user is null)
             {
                 yield return new ProblemEntry($"{session.Server}: entry '{SafeText.Show(dn, 200)}' has no {attributes.Id} (spec.attributes.id): skipped");
