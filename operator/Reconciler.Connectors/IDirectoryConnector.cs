@@ -19,7 +19,9 @@ public interface IDirectoryConnector
     /// <item>a full read yields every user as a <see cref="UserEntry"/>; users it does not yield are gone;</item>
     /// <item>a delta read (possible when <see cref="ReadContext.Cursor"/> is set) yields the users that changed since
     /// the cursor as <see cref="UserEntry"/> and the ones deleted as <see cref="DeletedEntry"/>; users it does not
-    /// mention are unchanged. A delta with no entries says nothing changed;</item>
+    /// mention are unchanged. A delta with no entries says nothing changed. A directory that sends no notice of
+    /// deletions may instead name every other user it still has as <see cref="PresentEntry"/> and end with
+    /// <see cref="ReadEnd.EveryIdListed"/>: stored users it neither yielded nor named are then gone;</item>
     /// <item>a <see cref="ProblemEntry"/> for anything skipped (a malformed row, a truncated page): the read is then
     /// incomplete and nobody is preserved or disabled because of it;</item>
     /// <item>last, exactly one <see cref="ReadEnd"/> with the mode and the cursor to store with this read.</item>
@@ -52,11 +54,15 @@ public sealed record UserEntry(ImportedUser User) : DirectoryEntry;
 /// <summary>A user the directory deleted (delta reads only).</summary>
 public sealed record DeletedEntry(string Id) : DirectoryEntry;
 
+/// <summary>A user a delta read did not yield because their entry did not change, but who is still there (ids only).</summary>
+public sealed record PresentEntry(string Id) : DirectoryEntry;
+
 /// <summary>Something the read skipped, naming the file and line, server or request; makes the read incomplete.</summary>
 public sealed record ProblemEntry(string Message) : DirectoryEntry;
 
 /// <summary>The end of a read: whether it was full or a delta, the cursor to store with it, and how many groups it saw.</summary>
-public sealed record ReadEnd(ReadMode Mode, string? NextCursor, int GroupsSeen = 0) : DirectoryEntry;
+/// <param name="EveryIdListed">A delta that yielded or named (<see cref="PresentEntry"/>) every user the directory has.</param>
+public sealed record ReadEnd(ReadMode Mode, string? NextCursor, int GroupsSeen = 0, bool EveryIdListed = false) : DirectoryEntry;
 
 public enum ReadMode { Full, Delta }
 

@@ -143,6 +143,29 @@ public sealed class LdapSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheNextApply_ReadsOnlyWhatChangedSinceTheLast()
+    {
+        await _workspace.ApplyOk();
+        var someone = Data.Users.First(u => u.Index > 10 && u.Mail is not null && !u.Locked);
+        await _server.ModifyAsync($"""
+            dn: {someone.Dn}
+            changetype: modify
+            replace: title
+            title: Chief Tinkerer
+
+            """);
+
+        var apply = await _workspace.Apply("--debug");
+
+        Expect.Exit(0, apply);
+        Assert.Contains("(Delta, 1 changed)", apply.Stderr);
+        Assert.Contains("Applied 1 change(s)", apply.Stdout);
+        Assert.Equal("Chief Tinkerer", Expect.Str((await UsersByName())[someone.Uid], "title"));
+        var quiet = await _workspace.Apply("--debug");
+        Assert.Contains("(Delta, 0 changed)", quiet.Stderr);
+    }
+
+    [Fact]
     public async Task TheLdapExample_AppliesToTheDemoDirectory()
     {
         using var example = Workspace.Empty();

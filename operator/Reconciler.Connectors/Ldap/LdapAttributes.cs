@@ -28,6 +28,12 @@ public sealed class LdapAttributes
 
     public const string LockAttribute = "pwdAccountLockedTime";
 
+    /// <summary>Operational: only sent when asked for, and what incremental reads go by.</summary>
+    public const string ModifiedAttribute = "modifyTimestamp";
+
+    /// <summary>OpenLDAP's change sequence number: unique per change, so incremental reads need not read any twice.</summary>
+    public const string CsnAttribute = "entryCSN";
+
     // One slot per distinct attribute name (case-insensitive, as LDAP names are), so an attribute mapped to two
     // fields is read once.
     private readonly Dictionary<string, int> _slots = new(StringComparer.OrdinalIgnoreCase);
@@ -63,7 +69,7 @@ public sealed class LdapAttributes
         var details = UserDetails.Fields
             .Select(field => (field, Configured(mapping?.For(field.Name)) ?? LdapDefaults[field.Name]))
             .ToArray();
-        var requested = new[] { id, "memberOf", LockAttribute }
+        var requested = new[] { id, "memberOf", LockAttribute, ModifiedAttribute, CsnAttribute }
             .Concat(details.Select(d => d.Item2))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToArray();
@@ -83,6 +89,9 @@ public sealed class LdapAttributes
         public readonly string?[] First = new string?[slots];
         public string[] MemberOf = [];
         public bool Locked;
+
+        /// <summary>The entry's entryCSN and modifyTimestamp when they are in the form cursors use; empty otherwise.</summary>
+        public string Csn = "", ModifiedAt = "";
     }
 
     /// <summary>
@@ -103,6 +112,16 @@ public sealed class LdapAttributes
             else if (name.Equals(LockAttribute, StringComparison.OrdinalIgnoreCase))
             {
                 values.Locked = true;
+            }
+            else if (name.Equals(ModifiedAttribute, StringComparison.OrdinalIgnoreCase))
+            {
+                if (attribute.GetValues(typeof(string)) is [string at, ..] && LdapCursor.IsTimestamp(at)) values.ModifiedAt = at;
+                continue;
+            }
+            else if (name.Equals(CsnAttribute, StringComparison.OrdinalIgnoreCase))
+            {
+                if (attribute.GetValues(typeof(string)) is [string csn, ..] && LdapCursor.IsMark(LdapCursor.Csn, csn)) values.Csn = csn;
+                continue;
             }
             if (!_slots.TryGetValue(name, out var slot)) continue;
             if (attribute.GetValues(typeof(string)) is [string first, ..]) values.First[slot] = first.Trim();
@@ -138,6 +157,10 @@ public sealed class LdapAttributes
         }
         return null;
     }
+
+    /// <summary>An attribute's first value as text, or null.</summary>
+    public static string? FirstValue(SearchResultEntry entry, string attribute) =>
+        entry.Attributes[attribute] is { Count: > 0 } values && values.GetValues(typeof(string)) is [string first, ..] ? first.Trim() : null;
 
     private static string? Configured(string? attribute) => string.IsNullOrWhiteSpace(attribute) ? null : attribute.Trim();
 }

@@ -45,51 +45,174 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
         var password = await PasswordAsync(source, settings, context, cancellationToken);
         var attributes = LdapAttributes.For(source);
 
+        var filter = UserFilter(settings);
+        var fingerprint = LdapCursor.FingerprintOf(settings, filter, attributes.Requested);
+        var cursor = LdapCursor.Parse(context.Cursor, fingerprint);
+        var hasGroups = !string.IsNullOrWhiteSpace(settings.GroupBaseDN);
+        var read = new Read(source, settings, attributes, pageSize, context, cancellationToken);
+
         using var session = await LdapSession.OpenAsync(endpoint, settings.BindDN, password, timeout, cancellationToken);
-        var groups = GroupGraph.Empty;
-        if (!string.IsNullOrWhiteSpace(settings.GroupBaseDN))
+        read.Session = session;
+        // A group changed since the last read may change the nested groups of users whose own entries did not: read all.
+        if (cursor is not null && hasGroups && await read.AnyGroupChangedSinceAsync(cursor)) cursor = null;
+
+        if (cursor is null)
         {
-            groups = new GroupGraph();
-            await foreach (var group in session.SearchAsync(settings.GroupBaseDN, GroupFilter, ["member", "uniqueMember"], pageSize, "groups", cancellationToken))
+            if (hasGroups) await read.GroupsAsync();
+            await foreach (var entry in read.UsersAsync(filter, checkAttributes: true)) yield return entry;
+            yield return new ReadEnd(ReadMode.Full, read.Complete ? read.Cursor(fingerprint, null)?.ToString() : null, read.Groups.Count);
+            yield break;
+        }
+
+        // Incremental: the users whose entry changed since the cursor, then an id-only search that names everyone
+        // else, so users deleted from the directory, which sends no notice of it, are noticed on this very pass.
+        var changed = new List<SearchResultEntry>();
+        var changedFilter = cursor.UsersAt.Length == 0 ? filter : $"(&{filter}{cursor.ChangedSince(cursor.UsersAt)})";
+        await foreach (var entry in session.SearchAsync(settings.BaseDN, changedFilter, attributes.Requested, pageSize, "changed users", cancellationToken))
+        {
+            changed.Add(entry);
+        }
+        if (changed.Count > 0 && hasGroups) await read.GroupsAsync();
+        foreach (var entry in read.Users(changed)) yield return entry;
+        await foreach (var entry in session.SearchAsync(settings.BaseDN, filter, [attributes.Id], pageSize, "user ids", cancellationToken))
+        {
+            var id = LdapAttributes.FirstValue(entry, attributes.Id);
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                read.Incomplete();
+                yield return new ProblemEntry($"{session.Server}: entry '{SafeText.Show(entry.DistinguishedName, 200)}' has no {attributes.Id} (spec.attributes.id): skipped");
+            }
+            else if (!read.Yielded(id))
+            {
+                yield return new PresentEntry(id);
+            }
+        }
+        yield return new ReadEnd(ReadMode.Delta, read.Complete ? read.Cursor(fingerprint, cursor)?.ToString() : null,
+            hasGroups ? read.Groups.Count : 0, EveryIdListed: read.Complete);
+    }
+
+    /// <summary>One read's state: the group graph, the ids yielded, the newest timestamps seen, whether it skipped anything.</summary>
+    private sealed class Read(DirectorySource source, LdapSettings settings, LdapAttributes attributes, int pageSize, ReadContext context,
+        CancellationToken cancellationToken)
+    {
+        private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _seen = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Marks _users = new(), _groups = new();
+        private long _read;
+
+        public LdapSession Session { get; set; } = null!;
+
+        public GroupGraph Groups { get; private set; } = GroupGraph.Empty;
+
+        public bool Complete { get; private set; } = true;
+
+        public void Incomplete() => Complete = false;
+
+        public bool Yielded(string id) => _ids.Contains(id);
+
+        /// <summary>
+        /// The cursor after this read: of the previous one's kind (a delta), or of the best kind every entry had (a full
+        /// read); null when entries had neither mark (then every read is full).
+        /// </summary>
+        public LdapCursor? Cursor(string fingerprint, LdapCursor? before)
+        {
+            var kind = before?.Kind ?? (_users.AllCsn && _groups.AllCsn ? LdapCursor.Csn : _users.AllTs && _groups.AllTs ? LdapCursor.Timestamp : null);
+            if (kind is null || !_users.All(kind) || !_groups.All(kind)) return null;
+            var users = LdapCursor.Later(before?.UsersAt ?? "", _users.Latest(kind));
+            var groups = _groups.Seen ? _groups.Latest(kind) : before?.GroupsAt ?? "";
+            return new LdapCursor(kind, users, groups, fingerprint);
+        }
+
+        public async Task<bool> AnyGroupChangedSinceAsync(LdapCursor cursor)
+        {
+            var since = cursor.GroupsAt.Length == 0 ? GroupFilter : $"(&{GroupFilter}{cursor.ChangedSince(cursor.GroupsAt)})";
+            await foreach (var group in Session.SearchAsync(settings.GroupBaseDN!, since, [cursor.Attribute], pageSize, "changed groups", cancellationToken))
+            {
+                // modifyTimestamp is asked for again from the cursor's second: such a group counts only if it is later.
+                if (LdapAttributes.FirstValue(group, cursor.Attribute) is not { } at || cursor.After(at, cursor.GroupsAt)) return true;
+            }
+            return false;
+        }
+
+        public async Task GroupsAsync()
+        {
+            var groups = new GroupGraph();
+            await foreach (var group in Session.SearchAsync(settings.GroupBaseDN!, GroupFilter, ["member", "uniqueMember", LdapAttributes.ModifiedAttribute, LdapAttributes.CsnAttribute],
+                pageSize, "groups", cancellationToken))
             {
                 groups.Add(group.DistinguishedName, Values(group, "member").Concat(Values(group, "uniqueMember")));
+                _groups.Add(LdapAttributes.FirstValue(group, LdapAttributes.CsnAttribute), LdapAttributes.FirstValue(group, LdapAttributes.ModifiedAttribute));
+            }
+            Groups = groups;
+        }
+
+        public async IAsyncEnumerable<DirectoryEntry> UsersAsync(string filter, bool checkAttributes)
+        {
+            await foreach (var entry in Session.SearchAsync(settings.BaseDN, filter, attributes.Requested, pageSize, "users", cancellationToken))
+            {
+                if (User(entry) is { } result) yield return result;
+            }
+            if (checkAttributes && attributes.NeverSeen(_seen, _read) is { } missing)
+            {
+                throw new DirectoryReadException(ErrorClass.Stalling,
+                    $"{Session.Server}: none of the {_read:N0} users under '{SafeText.Show(settings.BaseDN, 200)}' has the attribute {missing}");
             }
         }
 
-        var filter = string.IsNullOrWhiteSpace(settings.UserFilter) ? DefaultUserFilter : settings.UserFilter.Trim();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        long read = 0;
-        await foreach (var entry in session.SearchAsync(settings.BaseDN, filter, attributes.Requested, pageSize, "users", cancellationToken))
+        public IEnumerable<DirectoryEntry> Users(IEnumerable<SearchResultEntry> entries)
         {
-            read++;
-            var values = attributes.Read(entry, seen);
+            foreach (var entry in entries)
+            {
+                if (User(entry) is { } result) yield return result;
+            }
+        }
+
+        private DirectoryEntry? User(SearchResultEntry entry)
+        {
+            _read++;
+            var values = attributes.Read(entry, _seen);
+            _users.Add(values.Csn, values.ModifiedAt);
             var dn = entry.DistinguishedName;
-            var user = attributes.User(values, groups.GroupsOf(dn, values.MemberOf), DistinguishedName.Parent(dn));
-            if (user is null)
-            {
-                yield return new ProblemEntry($"{session.Server}: entry '{SafeText.Show(dn, 200)}' has no {attributes.Id} (spec.attributes.id): skipped");
-                continue;
-            }
-            if (ImportedUserCheck.Problem(user) is { } problem)
-            {
-                yield return new ProblemEntry($"{session.Server}: entry '{SafeText.Show(dn, 200)}': {problem}: skipped");
-                continue;
-            }
-            if (!ids.Add(user.Id))
-            {
-                yield return new ProblemEntry($"{session.Server}: entry '{SafeText.Show(dn, 200)}' has the id '{SafeText.Show(user.Id, 100)}' of an earlier entry: skipped");
-                continue;
-            }
-            if (read % 1000 == 0) context.Progress?.Report(new ImportProgress(source.Name, read, null));
-            yield return new UserEntry(user);
+            var user = attributes.User(values, Groups.GroupsOf(dn, values.MemberOf), DistinguishedName.Parent(dn));
+            if (_read % 1000 == 0) context.Progress?.Report(new ImportProgress(source.Name, _read, null));
+            string? problem = null;
+            if (user is null) problem = $"entry '{SafeText.Show(dn, 200)}' has no {attributes.Id} (spec.attributes.id): skipped";
+            else if (ImportedUserCheck.Problem(user) is { } unsafeValue) problem = $"entry '{SafeText.Show(dn, 200)}': {unsafeValue}: skipped";
+            else if (!_ids.Add(user.Id)) problem = $"entry '{SafeText.Show(dn, 200)}' has the id '{SafeText.Show(user.Id, 100)}' of an earlier entry: skipped";
+            if (problem is null) return new UserEntry(user!);
+            Complete = false;
+            return new ProblemEntry($"{Session.Server}: {problem}");
         }
-        if (attributes.NeverSeen(seen, read) is { } missing)
+    }
+
+    /// <summary>The newest entryCSN and modifyTimestamp among some entries, and whether every one had each.</summary>
+    private sealed class Marks
+    {
+        private string _csn = "", _ts = "";
+
+        public bool AllCsn { get; private set; } = true;
+        public bool AllTs { get; private set; } = true;
+        public bool Seen { get; private set; }
+
+        public void Add(string? csn, string? ts)
         {
-            throw new DirectoryReadException(ErrorClass.Stalling,
-                $"{session.Server}: none of the {read:N0} users under '{SafeText.Show(settings.BaseDN, 200)}' has the attribute {missing}");
+            Seen = true;
+            if (csn is not null && LdapCursor.IsMark(LdapCursor.Csn, csn)) _csn = LdapCursor.Later(_csn, csn);
+            else AllCsn = false;
+            if (ts is not null && LdapCursor.IsTimestamp(ts)) _ts = LdapCursor.Later(_ts, ts);
+            else AllTs = false;
         }
-        yield return new ReadEnd(ReadMode.Full, null, groups.Count);
+
+        public bool All(string kind) => kind == LdapCursor.Csn ? AllCsn : AllTs;
+
+        public string Latest(string kind) => kind == LdapCursor.Csn ? _csn : _ts;
+    }
+
+    /// <summary>spec.ldap.userFilter in parentheses (libldap takes "objectClass=x" alone, not inside a larger filter).</summary>
+    private static string UserFilter(LdapSettings settings)
+    {
+        var filter = string.IsNullOrWhiteSpace(settings.UserFilter) ? DefaultUserFilter : settings.UserFilter.Trim();
+        return filter.StartsWith('(') ? filter : $"({filter})";
     }
 
     private static async ValueTask<string?> PasswordAsync(DirectorySource source, LdapSettings settings, ReadContext context,

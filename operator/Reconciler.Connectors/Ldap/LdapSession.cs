@@ -92,26 +92,34 @@ public sealed class LdapSession : IDisposable
         var page = new PageResultRequestControl(pageSize) { IsCritical = false };
         var request = new SearchRequest(baseDn, filter, SearchScope.Subtree, attributes) { TimeLimit = _timeout };
         request.Controls.Add(page);
+        // The next page is asked for as soon as this one is in, so the server and libldap work on it while this
+        // page's entries go on to the engine.
+        var next = SendAsync(request, cancellationToken);
         for (var pages = 1; ; pages++)
         {
             SearchResponse response;
             try
             {
-                response = await SendAsync(request, cancellationToken);
+                response = await next;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 throw SearchFailure(e, baseDn, filter, what);
             }
-            foreach (SearchResultEntry entry in response.Entries) yield return entry;
             var cookie = response.Controls.OfType<PageResultResponseControl>().FirstOrDefault()?.Cookie;
-            if (cookie is not { Length: > 0 }) yield break;
-            if (pages >= MaxPages)
+            var more = cookie is { Length: > 0 };
+            if (more)
             {
-                throw new DirectoryReadException(ErrorClass.Transient,
-                    $"{Server}: the paged search for {what} under '{SafeText.Show(baseDn, 200)}' did not end after {MaxPages:N0} pages");
+                if (pages >= MaxPages)
+                {
+                    throw new DirectoryReadException(ErrorClass.Transient,
+                        $"{Server}: the paged search for {what} under '{SafeText.Show(baseDn, 200)}' did not end after {MaxPages:N0} pages");
+                }
+                page.Cookie = cookie;
+                next = SendAsync(request, cancellationToken);
             }
-            page.Cookie = cookie;
+            foreach (SearchResultEntry entry in response.Entries) yield return entry;
+            if (!more) yield break;
         }
     }
 

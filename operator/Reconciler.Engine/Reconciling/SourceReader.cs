@@ -57,6 +57,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
                     {
                         case UserEntry user: comparison.User(user.User); break;
                         case DeletedEntry deleted: comparison.Deleted(deleted.Id); break;
+                        case PresentEntry present: comparison.Present(present.Id); break;
                         case ProblemEntry problem: comparison.Problem(problem.Message); break;
                         case ReadEnd last: end = last; break;
                     }
@@ -234,6 +235,9 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             if (Stored().ContainsKey(id) && !Changes.Contains(id)) _deleted.Add(id);
         }
 
+        /// <summary>A user a delta did not yield but names as still there: not gone, not changed.</summary>
+        public void Present(string id) => MarkSeen(id);
+
         public void Problem(string message)
         {
             if (_problems.Count < ProblemsKept) _problems.Add(message);
@@ -245,9 +249,9 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             var skipped = _problems.Count + _problemsNotShown;
             if (_problemsNotShown > 0) _problems.Add($"{_problemsNotShown} more problems not shown");
             var complete = _problems.Count == 0;
-            // A full read removes whoever it did not yield; an incomplete one removes nobody from the snapshot, since
-            // a user it skipped is not known to be gone.
-            if (end.Mode == ReadMode.Full && complete)
+            // A full read removes whoever it did not yield (so does a delta that names every user it has); an
+            // incomplete one removes nobody from the snapshot, since a user it skipped is not known to be gone.
+            if ((end.Mode == ReadMode.Full || end.EveryIdListed) && complete)
             {
                 foreach (var (id, seen) in Stored())
                 {

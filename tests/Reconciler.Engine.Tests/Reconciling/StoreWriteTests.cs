@@ -71,7 +71,7 @@ public sealed class StoreWriteTests : IDisposable
         }
     }
 
-    private static DesiredState World() => new()
+    internal static DesiredState World() => new()
     {
         Sources =
         [

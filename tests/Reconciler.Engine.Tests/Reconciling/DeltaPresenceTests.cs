@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Reconciler.Connectors;
+using Reconciler.Connectors.Secrets;
+using Reconciler.Core.Directory;
+using Reconciler.Core.Resources;
+using Reconciler.Engine.Reconciling;
+using Reconciler.Engine.Tests.Hosting;
+using Reconciler.Store.Sqlite;
+
+namespace Reconciler.Engine.Tests.Reconciling;
+
+/// <summary>A delta that names every user it still has (PresentEntry) lets the engine find deletions nobody announced.</summary>
+public sealed class DeltaPresenceTests : IDisposable
+{
+    private readonly TempFolder _folder = new("presence");
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task StoredUsersADeltaNeitherYieldsNorNames_AreGone_OnlyWhenItListsEveryIdAndIsComplete()
+    {
+        await using var store = await SqliteStore.OpenAsync(_folder.File("state.db"), readOnly: false, default);
+        var clock = new FakeTimeProvider(EngineWorld.T0);
+        var desired = StoreWriteTests.World();
+        var directory = new ListedDirectory();
+        var reader = new SourceReader([directory], new LocalSecretResolver(), clock);
+
+        directory.Entries = [User("a", "a@x.test"), User("b", "b@x.test"), User("c", "c@x.test"), new ReadEnd(ReadMode.Full, "c1")];
+        var first = await reader.ReadAsync(desired.Sources[0], "/", store, null, default);
+        using (first.Changes)
+        {
+            Assert.True((await new Reconciliation(clock, NullLogger<Reconciliation>.Instance).RunAsync(store, desired, [first], new ReconcileOptions(), default)).Committed);
+        }
+
+        // a changed, b named as present, c neither: gone
+        directory.Entries = [User("a", "a2@x.test"), new PresentEntry("b"), new ReadEnd(ReadMode.Delta, "c2", EveryIdListed: true)];
+        var listed = await reader.ReadAsync(desired.Sources[0], "/", store, null, default);
+        // the same, but the connector does not claim to have named everyone: nobody is gone
+        directory.Entries = [User("a", "a2@x.test"), new PresentEntry("b"), new ReadEnd(ReadMode.Delta, "c2")];
+        var unlisted = await reader.ReadAsync(desired.Sources[0], "/", store, null, default);
+        // named everyone, but skipped an entry: not known to be gone
+        directory.Entries = [User("a", "a2@x.test"), new PresentEntry("b"), new ProblemEntry("entry x: skipped"), new ReadEnd(ReadMode.Delta, null, EveryIdListed: true)];
+        var incomplete = await reader.ReadAsync(desired.Sources[0], "/", store, null, default);
+
+        Assert.Equal(["c"], listed.Deleted);
+        Assert.Equal(["a"], listed.Changes.InOrder.Select(e => e.Id));
+        Assert.Equal(ReadMode.Delta, listed.Mode);
+        Assert.Equal(2, listed.ImportedUsers);
+        Assert.Empty(unlisted.Deleted);
+        Assert.Empty(incomplete.Deleted);
+        foreach (var read in new[] { listed, unlisted, incomplete }) read.Changes.Dispose();
+    }
+
+    private static UserEntry User(string id, string email) =>
+        new(new ImportedUser { Id = id, Details = new UserDetails { UserName = id, Email = email } });
+
+    /// <summary>Yields whatever the test lists, whatever the cursor.</summary>
+    private sealed class ListedDirectory : IDirectoryConnector
+    {
+        public IReadOnlyList<DirectoryEntry> Entries { get; set; } = [];
+
+        public DirectorySourceType Type => DirectorySourceType.Ldap;
+
+        public async IAsyncEnumerable<DirectoryEntry> ReadAsync(DirectorySource source, ReadContext context,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            foreach (var entry in Entries) yield return entry;
+        }
+    }
+}
