@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using Reconciler.Connectors.Ldap;
+using Reconciler.Connectors.Secrets;
+using Reconciler.Core.Resources;
+using Reconciler.Core.Status;
+using Reconciler.Testing.Directories;
+
+namespace Reconciler.Connectors.Tests.Ldap;
+
+/// <summary>Reads that cannot finish fail as a whole: a server limit, a server that goes away, a cancelled wait.</summary>
+public sealed class LdapCompletenessTests
+{
+    private static DirectorySource Source(string url, string readerDn, int pageSize = 4, string timeout = "30s") => new()
+    {
+        Metadata = new ResourceMetadata { Name = "corp-ldap" },
+        Spec = new DirectorySourceSpec
+        {
+            Type = DirectorySourceType.Ldap,
+            Ldap = new LdapSettings
+            {
+                Url = url, BindDN = readerDn, BindPassword = new SecretReference { Env = "P" }, BaseDN = "ou=people,dc=example,dc=com",
+                PageSize = pageSize, Timeout = timeout,
+            },
+        },
+    };
+
+    private static IAsyncEnumerable<DirectoryEntry> Read(DirectorySource source, string password, CancellationToken cancellationToken = default) =>
+        new LdapDirectoryConnector().ReadAsync(source,
+            new ReadContext(Path.GetTempPath(), null, new LocalSecretResolver(_ => password), TimeProvider.System), cancellationToken);
+
+    [Fact]
+    public async Task AServerSizeLimit_FailsTheRead_NeverTruncatesIt()
+    {
+        await using var server = await SlapdServer.StartAsync(new SlapdOptions { Users = 40, SizeLimit = 10, Tls = false });
+
+        var e = await Assert.ThrowsAsync<DirectoryReadException>(async () =>
+        {
+            await foreach (var _ in Read(Source(server.Url, server.ReaderDN), server.ReaderPassword)) { }
+        });
+
+        Assert.Equal(ErrorClass.Transient, e.ErrorClass);
+        Assert.Contains("size limit", e.Message);
+    }
+
+    [Fact]
+    public async Task AServerThatGoesAwayMidRead_FailsTheRead()
+    {
+        await using var server = await SlapdServer.StartAsync(new SlapdOptions { Users = 40, Tls = false });
+        var read = 0;
+
+        var e = await Assert.ThrowsAsync<DirectoryReadException>(async () =>
+        {
+            await foreach (var entry in Read(Source(server.Url, server.ReaderDN, pageSize: 2), server.ReaderPassword))
+            {
+                if (entry is UserEntry && ++read == 3) await server.StopAsync();
+            }
+        });
+
+        Assert.Equal(ErrorClass.Transient, e.ErrorClass);
+        Assert.Contains("the search for users failed", e.Message);
+        Assert.InRange(read, 3, 8); // the page asked for ahead may still arrive
+    }
+
+    [Fact]
+    public async Task Cancelling_EndsAWaitOnAServerThatNeverAnswers_AtOnce()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new List<TcpClient>();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) accepted.Add(await silent.AcceptTcpClientAsync());
+            }
+            catch (Exception)
+            {
+                // stopped
+            }
+        });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var started = DateTime.UtcNow;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in Read(Source($"ldap://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}", "cn=reader,dc=example,dc=com", timeout: "60s"),
+                "secret", cancel.Token)) { }
+        });
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), $"cancelling took {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        silent.Stop();
+        foreach (var client in accepted) client.Dispose();
+    }
+}
