@@ -34,6 +34,12 @@ deps:
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slapd ldap-utils openssl; \
 	fi
+	@if ! command -v /usr/sbin/samba >/dev/null; then \
+	  echo "installing samba for the Active Directory (Samba DC) tests"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq samba; \
+	fi
 
 # Measures the published binary (hence build first) and the in-process benches; flags in
 # tests/Reconciler.Benchmarks/Program.cs, e.g. BENCH_ARGS="--suite e2e --e2e-users 50000 --e2e-large 200000".

@@ -349,7 +349,7 @@ public sealed class SlapdServer : IAsyncDisposable
         WriteSecret(configFile, BuildConfig());
     }
 
-    private static void WriteSecret(string path, string content)
+    internal static void WriteSecret(string path, string content)
     {
         File.WriteAllText(path, content, new UTF8Encoding(false));
         if (!OperatingSystem.IsWindows())
@@ -658,7 +658,7 @@ public sealed class SlapdServer : IAsyncDisposable
         }
     }
 
-    private static void KillQuietly(Process process)
+    internal static void KillQuietly(Process process)
     {
         try
         {
@@ -670,7 +670,7 @@ public sealed class SlapdServer : IAsyncDisposable
         }
     }
 
-    private static void DeleteFolder(string folder)
+    internal static void DeleteFolder(string folder)
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -690,7 +690,7 @@ public sealed class SlapdServer : IAsyncDisposable
         }
     }
 
-    private static bool IsInstalled(string tool) =>
+    internal static bool IsInstalled(string tool) =>
         Path.IsPathRooted(tool)
             ? File.Exists(tool)
             : (Environment.GetEnvironmentVariable("PATH") ?? "")
@@ -714,13 +714,13 @@ public sealed class SlapdServer : IAsyncDisposable
         }
     }
 
-    private static string RandomPassword() =>
+    internal static string RandomPassword() =>
         RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 24);
 
     private static string Quote(string value) =>
         "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    private static string Tail(string text)
+    internal static string Tail(string text)
     {
         text = text.Trim();
         return text.Length <= 4000 ? text : "…" + text[^4000..];
@@ -731,7 +731,7 @@ public sealed class SlapdServer : IAsyncDisposable
     private static InvalidOperationException TlsOff(string property) =>
         new($"SlapdServer.{property} is only available with SlapdOptions.Tls = true.");
 
-    private sealed class LogTail(int capacity)
+    internal sealed class LogTail(int capacity, string writer = "slapd")
     {
         private readonly Queue<string> lines = new();
 
@@ -741,7 +741,7 @@ public sealed class SlapdServer : IAsyncDisposable
             {
                 lock (lines)
                 {
-                    return lines.Count == 0 ? "(slapd wrote nothing)" : string.Join('\n', lines);
+                    return lines.Count == 0 ? $"({writer} wrote nothing)" : string.Join('\n', lines);
                 }
             }
         }
