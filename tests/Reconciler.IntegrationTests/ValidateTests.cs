@@ -100,21 +100,19 @@ public sealed partial class ValidateTests
             apiVersion: provisioning.reconciler.dev/v1alpha1
             kind: DirectorySource
             metadata:
-              name: corp-ad
+              name: corp-google
             spec:
-              type: ActiveDirectory
-              ldap:
-                url: ldaps://dc1.example.com
-                bindDN: cn=admin,dc=example,dc=com
-                bindPassword: {env: LDAP_BIND_PASSWORD}
-                baseDN: dc=example,dc=com
+              type: GoogleWorkspace
+              googleWorkspace:
+                adminEmail: admin@example.com
+                serviceAccountKey: {env: GOOGLE_KEY}
 
             """);
 
         var result = await workspace.Run("validate", Workspace.ConfigDir);
 
         Expect.ClearError(result);
-        Expect.StderrLine(result, l => l.Contains($"ldap.yaml:{workspace.LineOf("ldap.yaml", "type: ActiveDirectory")}:", StringComparison.Ordinal)
+        Expect.StderrLine(result, l => l.Contains($"ldap.yaml:{workspace.LineOf("ldap.yaml", "type: GoogleWorkspace")}:", StringComparison.Ordinal)
             && l.Contains("not supported yet", StringComparison.Ordinal));
     }
 

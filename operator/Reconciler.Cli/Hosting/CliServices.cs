@@ -17,7 +17,8 @@ public static class CliServices
 {
     public static readonly TimeProvider Clock = TimeProvider.System;
 
-    public static readonly IReadOnlyList<IDirectoryConnector> Connectors = [new CsvDirectoryConnector(), new LdapDirectoryConnector()];
+    public static readonly IReadOnlyList<IDirectoryConnector> Connectors =
+        [new CsvDirectoryConnector(), new LdapDirectoryConnector(LdapDialect.Ldap), new LdapDirectoryConnector(LdapDialect.ActiveDirectory)];
 
     public static readonly ISecretResolver Secrets = new LocalSecretResolver();
 

@@ -11,22 +11,8 @@ namespace Reconciler.Connectors.Ldap;
 /// </summary>
 public sealed class LdapAttributes
 {
-    private static readonly Dictionary<string, string> LdapDefaults = new(StringComparer.Ordinal)
-    {
-        ["userName"] = "uid",
-        ["email"] = "mail",
-        ["displayName"] = "cn",
-        ["givenName"] = "givenName",
-        ["surname"] = "sn",
-        ["department"] = "departmentNumber",
-        ["title"] = "title",
-    };
-
-
     // Attributes the spec names explicitly: one that no entry has is a typo, and fails the read.
     private readonly List<(string Field, string Attribute)> _configured = [];
-
-    public const string LockAttribute = "pwdAccountLockedTime";
 
     /// <summary>Operational: only sent when asked for, and what incremental reads go by.</summary>
     public const string ModifiedAttribute = "modifyTimestamp";
@@ -42,8 +28,13 @@ public sealed class LdapAttributes
     private readonly (DetailField Field, int Slot)[] _detailSlots;
     private readonly HashSet<int> _configuredSlots = [];
 
-    private LdapAttributes(string id, (DetailField, string)[] details, string[] requested)
+    private readonly LdapDialect _dialect;
+    private readonly HashSet<string> _state;
+
+    private LdapAttributes(LdapDialect dialect, string id, (DetailField, string)[] details, string[] requested)
     {
+        _dialect = dialect;
+        _state = new HashSet<string>(dialect.StateAttributes, StringComparer.OrdinalIgnoreCase);
         Id = id;
         Requested = requested;
         int Slot(string name)
@@ -62,18 +53,19 @@ public sealed class LdapAttributes
     /// <summary>What a user search asks the server for.</summary>
     public string[] Requested { get; }
 
-    public static LdapAttributes For(DirectorySource source)
+    public static LdapAttributes For(DirectorySource source, LdapDialect dialect)
     {
         var mapping = source.Spec.Attributes;
-        var id = Configured(mapping?.Id) ?? "entryUUID";
+        var id = Configured(mapping?.Id) ?? dialect.DefaultId;
         var details = UserDetails.Fields
-            .Select(field => (field, Configured(mapping?.For(field.Name)) ?? LdapDefaults[field.Name]))
+            .Select(field => (field, Configured(mapping?.For(field.Name)) ?? dialect.Defaults[field.Name]))
             .ToArray();
-        var requested = new[] { id, "memberOf", LockAttribute, ModifiedAttribute, CsnAttribute }
+        var requested = new[] { id, "memberOf", ModifiedAttribute, CsnAttribute }
+            .Concat(dialect.StateAttributes)
             .Concat(details.Select(d => d.Item2))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToArray();
-        var attributes = new LdapAttributes(id, details, requested);
+        var attributes = new LdapAttributes(dialect, id, details, requested);
         if (mapping?.Id is not null) attributes._configured.Add(("id", id));
         foreach (var (field, attribute) in details)
         {
@@ -88,7 +80,9 @@ public sealed class LdapAttributes
     {
         public readonly string?[] First = new string?[slots];
         public string[] MemberOf = [];
-        public bool Locked;
+
+        /// <summary>The dialect's state attributes the entry has (lock, userAccountControl, accountExpires, logon names).</summary>
+        public readonly Dictionary<string, string> State = new(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>The entry's entryCSN and modifyTimestamp when they are in the form cursors use; empty otherwise.</summary>
         public string Csn = "", ModifiedAt = "";
@@ -109,10 +103,6 @@ public sealed class LdapAttributes
             {
                 values.MemberOf = (string[])attribute.GetValues(typeof(string));
             }
-            else if (name.Equals(LockAttribute, StringComparison.OrdinalIgnoreCase))
-            {
-                values.Locked = true;
-            }
             else if (name.Equals(ModifiedAttribute, StringComparison.OrdinalIgnoreCase))
             {
                 if (attribute.GetValues(typeof(string)) is [string at, ..] && LdapCursor.IsTimestamp(at)) values.ModifiedAt = at;
@@ -123,15 +113,23 @@ public sealed class LdapAttributes
                 if (attribute.GetValues(typeof(string)) is [string csn, ..] && LdapCursor.IsMark(LdapCursor.Csn, csn)) values.Csn = csn;
                 continue;
             }
+            if (_state.Contains(name) && attribute.GetValues(typeof(string)) is [string state, ..]) values.State[name] = state.Trim();
             if (!_slots.TryGetValue(name, out var slot)) continue;
-            if (attribute.GetValues(typeof(string)) is [string first, ..]) values.First[slot] = first.Trim();
+            if (slot == _idSlot && attribute.GetValues(typeof(byte[])) is [byte[] raw, ..] && LdapDialect.IdFromBytes(name, raw) is { } decoded)
+            {
+                values.First[slot] = decoded;
+            }
+            else if (attribute.GetValues(typeof(string)) is [string first, ..])
+            {
+                values.First[slot] = first.Trim();
+            }
             if (_configuredSlots.Contains(slot)) seen[name] = seen.GetValueOrDefault(name) + 1;
         }
         return values;
     }
 
     /// <summary>The user an entry describes, or null when it has no id.</summary>
-    public ImportedUser? User(EntryValues values, IReadOnlyList<string> groups, string organizationalUnit)
+    public ImportedUser? User(EntryValues values, IReadOnlyList<string> groups, string organizationalUnit, DateTimeOffset now, string? domain)
     {
         var id = values.First[_idSlot];
         if (string.IsNullOrWhiteSpace(id)) return null;
@@ -143,8 +141,21 @@ public sealed class LdapAttributes
             Details = details,
             Groups = groups,
             OrganizationalUnit = organizationalUnit,
-            Enabled = !values.Locked,
+            Enabled = _dialect.Enabled(values.State, now),
+            Attributes = _dialect.IsActiveDirectory ? Identities(values, domain) : null,
         };
+    }
+
+    /// <summary>What mass deployment finds an AD user's devices by: DOMAIN\sAMAccountName and the userPrincipalName.</summary>
+    private static Dictionary<string, string>? Identities(EntryValues values, string? domain)
+    {
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (values.State.TryGetValue(LdapDialect.SamAccountName, out var sam) && sam.Length > 0)
+        {
+            kept[LdapDialect.LogonNameAttribute] = domain is null ? sam : $"{domain}\\{sam}";
+        }
+        if (values.State.TryGetValue(LdapDialect.UserPrincipalName, out var upn) && upn.Length > 0) kept[LdapDialect.UserPrincipalName] = upn;
+        return kept.Count > 0 ? kept : null;
     }
 
     /// <summary>"'NAME' that spec.attributes.FIELD names" for a configured attribute no entry had, or null.</summary>

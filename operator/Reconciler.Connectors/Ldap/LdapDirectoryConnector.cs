@@ -25,12 +25,15 @@ namespace Reconciler.Connectors.Ldap;
 /// a duplicate id, a value with control characters) make it incomplete.
 /// </para>
 /// </summary>
-public sealed class LdapDirectoryConnector : IDirectoryConnector
+public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConnector
 {
-    public const string DefaultUserFilter = "(objectClass=inetOrgPerson)";
     private const string GroupFilter = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=group))";
 
-    public DirectorySourceType Type => DirectorySourceType.Ldap;
+    public LdapDirectoryConnector() : this(LdapDialect.Ldap)
+    {
+    }
+
+    public DirectorySourceType Type => dialect.Type;
 
     public async IAsyncEnumerable<DirectoryEntry> ReadAsync(
         DirectorySource source, ReadContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -43,9 +46,9 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
             ? settings.PageSize
             : throw Stalling(source, $"spec.ldap.pageSize {settings.PageSize} is out of range: it must be between 1 and {LdapSettings.MaxPageSize:N0}");
         var password = await PasswordAsync(source, settings, context, cancellationToken);
-        var attributes = LdapAttributes.For(source);
+        var attributes = LdapAttributes.For(source, dialect);
 
-        var filter = UserFilter(settings);
+        var filter = UserFilter(settings, dialect);
         var fingerprint = LdapCursor.FingerprintOf(settings, filter, attributes.Requested);
         var cursor = LdapCursor.Parse(context.Cursor, fingerprint);
         var hasGroups = !string.IsNullOrWhiteSpace(settings.GroupBaseDN);
@@ -53,6 +56,7 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
 
         using var session = await LdapSession.OpenAsync(endpoint, settings.BindDN, password, timeout, cancellationToken);
         read.Session = session;
+        if (dialect.IsActiveDirectory) read.Domain = await DomainAsync(session, settings, pageSize, cancellationToken);
         // A group changed since the last read may change the nested groups of users whose own entries did not: read all.
         if (cursor is not null && hasGroups && await read.AnyGroupChangedSinceAsync(cursor)) cursor = null;
 
@@ -101,6 +105,9 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
         private long _read;
 
         public LdapSession Session { get; set; } = null!;
+
+        /// <summary>The NetBIOS name of an AD domain, for logon names (DOMAIN\\sAMAccountName).</summary>
+        public string? Domain { get; set; }
 
         public GroupGraph Groups { get; private set; } = GroupGraph.Empty;
 
@@ -173,7 +180,7 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
             var values = attributes.Read(entry, _seen);
             _users.Add(values.Csn, values.ModifiedAt);
             var dn = entry.DistinguishedName;
-            var user = attributes.User(values, Groups.GroupsOf(dn, values.MemberOf), DistinguishedName.Parent(dn));
+            var user = attributes.User(values, Groups.GroupsOf(dn, values.MemberOf), DistinguishedName.Parent(dn), context.Clock.GetUtcNow(), Domain);
             if (_read % 1000 == 0) context.Progress?.Report(new ImportProgress(source.Name, _read, null));
             string? problem = null;
             if (user is null) problem = $"entry '{SafeText.Show(dn, 200)}' has no {attributes.Id} (spec.attributes.id): skipped";
@@ -183,6 +190,31 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
             Complete = false;
             return new ProblemEntry($"{Session.Server}: {problem}");
         }
+    }
+
+    /// <summary>
+    /// The NetBIOS name of the domain baseDN is in, from its crossRef under CN=Partitions of the configuration naming
+    /// context (readable by any authenticated user); the first DC= of baseDN, upper-cased, when it cannot be read.
+    /// </summary>
+    private static async Task<string?> DomainAsync(LdapSession session, LdapSettings settings, int pageSize, CancellationToken cancellationToken)
+    {
+        var domainDn = string.Join(',', DistinguishedName.Canonical(settings.BaseDN).Split(',')
+            .Where(r => r.StartsWith("dc=", StringComparison.OrdinalIgnoreCase)));
+        var fallback = domainDn.Split(',').FirstOrDefault() is { Length: > 3 } first ? first[3..].ToUpperInvariant() : null;
+        if (domainDn.Length == 0) return fallback;
+        try
+        {
+            await foreach (var crossRef in session.SearchAsync($"CN=Partitions,CN=Configuration,{domainDn}",
+                $"(&(objectClass=crossRef)(nCName={domainDn})(nETBIOSName=*))", ["nETBIOSName"], pageSize, "the domain's NetBIOS name", cancellationToken))
+            {
+                if (LdapAttributes.FirstValue(crossRef, "nETBIOSName") is { Length: > 0 } name) return name;
+            }
+        }
+        catch (DirectoryReadException)
+        {
+            // Another forest layout, or no right to read the configuration: the DC= name is the usual NetBIOS name.
+        }
+        return fallback;
     }
 
     /// <summary>The newest entryCSN and modifyTimestamp among some entries, and whether every one had each.</summary>
@@ -209,9 +241,9 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
     }
 
     /// <summary>spec.ldap.userFilter in parentheses (libldap takes "objectClass=x" alone, not inside a larger filter).</summary>
-    private static string UserFilter(LdapSettings settings)
+    private static string UserFilter(LdapSettings settings, LdapDialect dialect)
     {
-        var filter = string.IsNullOrWhiteSpace(settings.UserFilter) ? DefaultUserFilter : settings.UserFilter.Trim();
+        var filter = string.IsNullOrWhiteSpace(settings.UserFilter) ? dialect.DefaultUserFilter : settings.UserFilter.Trim();
         return filter.StartsWith('(') ? filter : $"({filter})";
     }
 

@@ -32,11 +32,11 @@ internal static class SourceChecks
     }
 
     /// <summary>What can be told about an LDAP source without connecting: the URL, paging, timeout, TLS and the bind.</summary>
-    private static void CheckLdap(ConfigDocument document, LdapSettings? ldap, Findings findings)
+    private static void CheckLdap(ConfigDocument document, DirectorySourceType type, LdapSettings? ldap, Findings findings)
     {
         if (ldap is null)
         {
-            findings.Add(document, "spec.ldap", "an Ldap source needs spec.ldap: at least url and baseDN");
+            findings.Add(document, "spec.ldap", $"an {type} source needs spec.ldap: at least url and baseDN");
             return;
         }
         var url = ldap.Url.Trim();
@@ -87,9 +87,9 @@ internal static class SourceChecks
         }
         // A type the schema refused reads as the enum's first value: check nothing that depends on it.
         if (document.IsBroken("spec.type")) return;
-        if (spec.Type == DirectorySourceType.Ldap)
+        if (spec.Type is DirectorySourceType.Ldap or DirectorySourceType.ActiveDirectory)
         {
-            CheckLdap(document, spec.Ldap, findings);
+            CheckLdap(document, spec.Type, spec.Ldap, findings);
         }
         else if (spec.Type != DirectorySourceType.Csv)
         {

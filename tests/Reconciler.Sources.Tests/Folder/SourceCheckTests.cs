@@ -173,6 +173,7 @@ public sealed class SourceCheckTests
               ldap:
                 url: ldaps://dc1.example.com
                 baseDN: dc=example,dc=com
+                bindDN: reader@example.com
                 bindPassword: {env: AD_PASSWORD, file: /run/secrets/ad}
             ---
             apiVersion: provisioning.reconciler.dev/v1alpha1
@@ -186,9 +187,8 @@ public sealed class SourceCheckTests
             """);
 
         config.AssertErrors(
-            "test.yaml:5:9: spec.type: type ActiveDirectory is not supported yet",
-            "test.yaml:9:19: spec.ldap.bindPassword: set only one of env, file or secretRef, not env and file",
-            "test.yaml:15:9: spec.type: type GoogleWorkspace is not supported yet",
-            "test.yaml:18:24: spec.googleWorkspace.serviceAccountKey: set one of env, file or secretRef");
+            "test.yaml:10:19: spec.ldap.bindPassword: set only one of env, file or secretRef, not env and file",
+            "test.yaml:16:9: spec.type: type GoogleWorkspace is not supported yet",
+            "test.yaml:19:24: spec.googleWorkspace.serviceAccountKey: set one of env, file or secretRef");
     }
 }
