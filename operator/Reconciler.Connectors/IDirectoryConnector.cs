@@ -41,7 +41,15 @@ public sealed record ReadContext(
     string? Cursor,
     ISecretResolver Secrets,
     TimeProvider Clock,
-    IProgress<ImportProgress>? Progress = null);
+    IProgress<ImportProgress>? Progress = null)
+{
+    /// <summary>
+    /// The raw filters (<c>filter.ldapFilter</c>) of the source's mappings, distinct: a connector that can evaluate them
+    /// marks each user the server matches (<see cref="Core.Directory.ServerFilter"/>), and must read everything again
+    /// when they change, since unchanged users' marks would be stale.
+    /// </summary>
+    public IReadOnlyList<string> ServerFilters { get; init; } = [];
+}
 
 public sealed record ImportProgress(string Source, long UsersRead, long? TotalUsers);
 

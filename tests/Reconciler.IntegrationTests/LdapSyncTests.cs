@@ -166,6 +166,46 @@ public sealed class LdapSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMappingsRawLdapFilter_IsEvaluatedByTheServer_OnFullAndIncrementalReads()
+    {
+        _workspace.Write("sales.yaml", """
+            apiVersion: provisioning.reconciler.dev/v1alpha1
+            kind: ProvisioningMapping
+            metadata: {name: sales}
+            spec:
+              sourceRef: {name: corp-ldap}
+              priority: 15
+              filter: {ldapFilter: "(departmentNumber=Sales)"}
+              profile: laptops-sales
+              storageRegion: eu-west
+              quotaPolicyRef: {name: standard}
+            """);
+
+        await _workspace.ApplyOk();
+
+        var users = await UsersByName();
+        // Neither a contractor (priority 5) nor in engineering (priority 10, nested groups count).
+        var people = Data.Users.Where(u => u.Mail is not null && !u.Locked && !u.IsContractor
+            && !u.AllGroups.Contains(Data.EngineeringDN, StringComparer.OrdinalIgnoreCase)).ToList();
+        Assert.All(people.Where(u => u.Department == "Sales"), u => Assert.Equal("sales", Expect.Str(users[u.Uid], "mapping")));
+        Assert.All(people.Where(u => u.Department == "Support"), u => Assert.Equal("everyone", Expect.Str(users[u.Uid], "mapping")));
+
+        var mover = people.First(u => u.Department == "Support" && u.Index > 10);
+        await _server.ModifyAsync($"""
+            dn: {mover.Dn}
+            changetype: modify
+            replace: departmentNumber
+            departmentNumber: Sales
+
+            """);
+        var apply = await _workspace.Apply("--debug");
+
+        Expect.Exit(0, apply);
+        Assert.Contains("(Delta, 1 changed)", apply.Stderr);
+        Assert.Equal("sales", Expect.Str((await UsersByName())[mover.Uid], "mapping"));
+    }
+
+    [Fact]
     public async Task TheLdapExample_AppliesToTheDemoDirectory()
     {
         using var example = Workspace.Empty();
@@ -185,8 +225,13 @@ public sealed class LdapSyncTests : IAsyncLifetime
         Assert.Equal(Data.Users.Count(u => u.Mail is not null && !u.Locked), users.Count);
         Assert.Equal("engineering", Expect.Str(users[Data.NestedOnlyEngineer.Uid], "mapping"));
         // Every generated contractor is in R&D or Platform, so engineering (priority 10) wins over contractors (20).
-        var sales = Data.Users.First(u => u.Department == "Sales" && u.Mail is not null && !u.Locked && !u.IsContractor);
+        bool Plain(GeneratedUser u) => u.Mail is not null && !u.Locked && !u.IsContractor
+            && !u.AllGroups.Contains(Data.EngineeringDN, StringComparer.OrdinalIgnoreCase);
+        var sales = Data.Users.First(u => Plain(u) && u.Department == "Sales" && u.Title != "Vice President");
         Assert.Equal("everyone-else", Expect.Str(users[sales.Uid], "mapping"));
+        // sales-leadership's ldapFilter is decided by slapd
+        var leader = Data.Users.First(u => Plain(u) && u.Department == "Sales" && u.Title == "Vice President");
+        Assert.Equal("sales-leadership", Expect.Str(users[leader.Uid], "mapping"));
         Assert.All(Data.Users.Where(u => u.IsContractor && u.Mail is not null && !u.Locked),
             u => Assert.Equal("engineering", Expect.Str(users[u.Uid], "mapping")));
     }

@@ -46,7 +46,8 @@ public static class CliServices
                 continue;
             }
             var progress = showProgress ? ReadProgress.For(source.Key.QualifiedName) : null;
-            var read = await Reader.ReadAsync(source, SourceKeyReconciler.BaseDirectory(desired, source), store, progress, cancellationToken);
+            var read = await Reader.ReadAsync(source, SourceKeyReconciler.BaseDirectory(desired, source), store, progress, cancellationToken,
+                SourceReader.ServerFiltersOf(desired, source));
             progress?.Done(read);
             if (Commands.CliContext.Debug) Console.Error.WriteLine($"debug: read {read.Name} in {read.Duration.TotalSeconds:0.000} s ({read.Mode}, {read.Changes.Count} changed)");
             reads.Add(read);

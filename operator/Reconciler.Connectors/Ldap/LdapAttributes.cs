@@ -169,6 +169,14 @@ public sealed class LdapAttributes
         return null;
     }
 
+    /// <summary>The entry's id as <see cref="User"/> spells it (a binary objectGUID as a GUID), or null.</summary>
+    public string? IdOf(SearchResultEntry entry)
+    {
+        if (entry.Attributes[Id] is not { Count: > 0 } values) return null;
+        if (values.GetValues(typeof(byte[])) is [byte[] raw, ..] && LdapDialect.IdFromBytes(Id, raw) is { } decoded) return decoded;
+        return values.GetValues(typeof(string)) is [string first, ..] && first.Trim().Length > 0 ? first.Trim() : null;
+    }
+
     /// <summary>An attribute's first value as text, or null.</summary>
     public static string? FirstValue(SearchResultEntry entry, string attribute) =>
         entry.Attributes[attribute] is { Count: > 0 } values && values.GetValues(typeof(string)) is [string first, ..] ? first.Trim() : null;

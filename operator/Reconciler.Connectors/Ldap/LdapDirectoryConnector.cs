@@ -49,7 +49,7 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
         var attributes = LdapAttributes.For(source, dialect);
 
         var filter = UserFilter(settings, dialect);
-        var fingerprint = LdapCursor.FingerprintOf(settings, filter, attributes.Requested);
+        var fingerprint = LdapCursor.FingerprintOf(settings, filter, attributes.Requested.Concat(context.ServerFilters));
         var cursor = LdapCursor.Parse(context.Cursor, fingerprint);
         var hasGroups = !string.IsNullOrWhiteSpace(settings.GroupBaseDN);
         var read = new Read(source, settings, attributes, pageSize, context, cancellationToken);
@@ -63,6 +63,7 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
         if (cursor is null)
         {
             if (hasGroups) await read.GroupsAsync();
+            await read.ServerFiltersAsync(filter);
             await foreach (var entry in read.UsersAsync(filter, checkAttributes: true)) yield return entry;
             yield return new ReadEnd(ReadMode.Full, read.Complete ? read.Cursor(fingerprint, null)?.ToString() : null, read.Groups.Count);
             yield break;
@@ -77,11 +78,12 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
             changed.Add(entry);
         }
         if (changed.Count > 0 && hasGroups) await read.GroupsAsync();
+        if (changed.Count > 0) await read.ServerFiltersAsync(filter);
         foreach (var entry in read.Users(changed)) yield return entry;
         await foreach (var entry in session.SearchAsync(settings.BaseDN, filter, [attributes.Id], pageSize, "user ids", cancellationToken))
         {
-            var id = LdapAttributes.FirstValue(entry, attributes.Id);
-            if (string.IsNullOrWhiteSpace(id))
+            var id = attributes.IdOf(entry);
+            if (id is null)
             {
                 read.Incomplete();
                 yield return new ProblemEntry($"{session.Server}: entry '{SafeText.Show(entry.DistinguishedName, 200)}' has no {attributes.Id} (spec.attributes.id): skipped");
@@ -141,6 +143,37 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
             return false;
         }
 
+        // Per raw filter of the mappings: the attribute that marks a match, and the ids the server matched.
+        private readonly List<(string Key, HashSet<string> Ids)> _serverFilters = [];
+
+        /// <summary>Asks the server which users match each mapping's raw filter (ids only).</summary>
+        public async Task ServerFiltersAsync(string userFilter)
+        {
+            foreach (var clause in context.ServerFilters)
+            {
+                var ids = new HashSet<string>(StringComparer.Ordinal);
+                await foreach (var entry in Session.SearchAsync(settings.BaseDN, $"(&{userFilter}{clause})", [attributes.Id], pageSize,
+                    $"users matching the mapping filter {clause}", cancellationToken))
+                {
+                    if (attributes.IdOf(entry) is { } id) ids.Add(id);
+                }
+                _serverFilters.Add((ServerFilter.Key(clause), ids));
+            }
+        }
+
+        private ImportedUser Marked(ImportedUser user)
+        {
+            if (_serverFilters.Count == 0) return user;
+            Dictionary<string, string>? attributes = null;
+            foreach (var (key, ids) in _serverFilters)
+            {
+                if (!ids.Contains(user.Id)) continue;
+                attributes ??= user.Attributes is null ? new(StringComparer.Ordinal) : new(user.Attributes, StringComparer.Ordinal);
+                attributes[key] = "true";
+            }
+            return attributes is null ? user : user with { Attributes = attributes };
+        }
+
         public async Task GroupsAsync()
         {
             var groups = new GroupGraph();
@@ -186,7 +219,7 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
             if (user is null) problem = $"entry '{SafeText.Show(dn, 200)}' has no {attributes.Id} (spec.attributes.id): skipped";
             else if (ImportedUserCheck.Problem(user) is { } unsafeValue) problem = $"entry '{SafeText.Show(dn, 200)}': {unsafeValue}: skipped";
             else if (!_ids.Add(user.Id)) problem = $"entry '{SafeText.Show(dn, 200)}' has the id '{SafeText.Show(user.Id, 100)}' of an earlier entry: skipped";
-            if (problem is null) return new UserEntry(user!);
+            if (problem is null) return new UserEntry(Marked(user!));
             Complete = false;
             return new ProblemEntry($"{Session.Server}: {problem}");
         }

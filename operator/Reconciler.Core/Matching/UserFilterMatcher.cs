@@ -25,6 +25,7 @@ public sealed class UserFilterMatcher
     private readonly IReadOnlyList<string> _groupList;
     private readonly CompiledCondition[] _conditions;
     private readonly string? _organizationalUnit;
+    private readonly string? _serverFilter;
 
     public UserFilterMatcher(UserFilter filter)
     {
@@ -32,6 +33,7 @@ public sealed class UserFilterMatcher
         _groups = _groupList.Count > 0 ? new HashSet<string>(_groupList, StringComparer.OrdinalIgnoreCase) : null;
         _conditions = (filter.Attributes ?? []).Select((c, i) => CompiledCondition.Compile(c, i)).ToArray();
         _organizationalUnit = string.IsNullOrWhiteSpace(filter.OrganizationalUnit) ? null : filter.OrganizationalUnit.Trim();
+        _serverFilter = string.IsNullOrWhiteSpace(filter.LdapFilter) ? null : filter.LdapFilter.Trim();
     }
 
     /// <summary>Groups the filter requires membership of (any); empty when it has no group clause.</summary>
@@ -47,6 +49,7 @@ public sealed class UserFilterMatcher
     public bool MatchesBeyondGroups(ImportedUser user)
     {
         if (_organizationalUnit is not null && !IsUnder(user.OrganizationalUnit, _organizationalUnit)) return false;
+        if (_serverFilter is not null && !ServerFilter.Matched(user, _serverFilter)) return false;
         foreach (var condition in _conditions)
         {
             if (!condition.Holds(user)) return false;
@@ -68,6 +71,10 @@ public sealed class UserFilterMatcher
         for (var i = 0; i < _conditions.Length; i++)
         {
             if (!_conditions[i].Holds(user)) return $"filter.attributes[{i}]: {_conditions[i].Describe(user)}";
+        }
+        if (_serverFilter is not null && !ServerFilter.Matched(user, _serverFilter))
+        {
+            return $"filter.ldapFilter: the directory does not match '{_serverFilter}' to this user";
         }
         if (_organizationalUnit is not null && !IsUnder(user.OrganizationalUnit, _organizationalUnit))
         {

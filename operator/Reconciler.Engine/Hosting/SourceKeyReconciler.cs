@@ -62,7 +62,7 @@ public sealed class SourceKeyReconciler(
 
         for (var attempt = 1; ; attempt++)
         {
-            var read = await reader.ReadAsync(source, baseDirectory, store, null, cancellationToken);
+            var read = await reader.ReadAsync(source, baseDirectory, store, null, cancellationToken, SourceReader.ServerFiltersOf(state, source));
             using var changes = read.Changes;
             try
             {

@@ -26,9 +26,14 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
 
     private const int ProblemsKept = 100;
 
+    /// <summary>The distinct raw LDAP filters of the mappings of a source, for <see cref="ReadContext.ServerFilters"/>.</summary>
+    public static IReadOnlyList<string> ServerFiltersOf(DesiredState desired, DirectorySource source) =>
+        Reconciliation.MappingsOf(desired, source).Select(m => m.Spec.Filter.LdapFilter?.Trim())
+            .OfType<string>().Where(f => f.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
     public async Task<SourceRead> ReadAsync(
         DirectorySource source, string baseDirectory, IReconcilerStore? store, IProgress<ImportProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<string>? serverFilters = null)
     {
         var name = source.Key.QualifiedName;
         var started = clock.GetTimestamp();
@@ -45,7 +50,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             var connector = connectors.FirstOrDefault(c => c.Type == source.Spec.Type)
                 ?? throw new DirectoryReadException(ErrorClass.Stalling, $"type {source.Spec.Type} is not supported yet");
             var fullDue = stored?.FullReadAt is not { } full || readAt - full >= FullReadEvery || stored.Failed;
-            var context = new ReadContext(baseDirectory, fullDue ? null : stored!.Cursor, secrets, clock, progress);
+            var context = new ReadContext(baseDirectory, fullDue ? null : stored!.Cursor, secrets, clock, progress) { ServerFilters = serverFilters ?? [] };
             var comparison = new Comparison(session, name);
             ReadEnd? end = null;
             await foreach (var batch in ReadAhead(token => connector.ReadAsync(source, context, token), name, cancellationToken))

@@ -37,11 +37,10 @@ internal static partial class MappingChecks
             findings.Add(document, "spec.filter.ldapFilter",
                 $"ldapFilter needs an Ldap or ActiveDirectory source, but DirectorySource '{source.Key.QualifiedName}' is {source.Spec.Type}");
         }
-        else if (filter.LdapFilter is not null)
+        else if (filter.LdapFilter is { } clause && !LooksLikeAFilter(clause))
         {
-            // Not evaluated yet: accepting it would provision users the clause was written to leave out.
             findings.Add(document, "spec.filter.ldapFilter",
-                "ldapFilter is not applied yet; express the condition with groups, attributes or organizationalUnit");
+                $"'{clause}' is not an LDAP filter: write it in parentheses with balanced brackets, e.g. (departmentNumber=R&D)");
         }
         CheckGroups(document, filter.Groups, findings);
         for (var i = 0; i < (filter.Attributes?.Count ?? 0); i++)
@@ -64,6 +63,20 @@ internal static partial class MappingChecks
                 return;
             }
         }
+    }
+
+    /// <summary>Parenthesised with balanced brackets (escapes as \28 and \29 inside values): what the server decides beyond that.</summary>
+    private static bool LooksLikeAFilter(string clause)
+    {
+        var text = clause.Trim();
+        if (text.Length < 3 || text[0] != '(' || text[^1] != ')') return false;
+        var depth = 0;
+        foreach (var c in text)
+        {
+            if (c == '(') depth++;
+            else if (c == ')' && --depth < 0) return false;
+        }
+        return depth == 0;
     }
 
     private static bool IsLoneRdn(string value) => LoneRdn().IsMatch(value);

@@ -41,10 +41,10 @@ public sealed class LdapDirectoryConnectorTests(DirectoryFixture fixture) : ICla
         };
     }
 
-    private async Task<List<DirectoryEntry>> ReadAsync(DirectorySource source, string? password = null)
+    private async Task<List<DirectoryEntry>> ReadAsync(DirectorySource source, string? password = null, IReadOnlyList<string>? serverFilters = null)
     {
         var secrets = new LocalSecretResolver(name => name == "LDAP_PASSWORD" ? password ?? Server.ReaderPassword : null);
-        var context = new ReadContext(Path.GetTempPath(), null, secrets, TimeProvider.System);
+        var context = new ReadContext(Path.GetTempPath(), null, secrets, TimeProvider.System) { ServerFilters = serverFilters ?? [] };
         var entries = new List<DirectoryEntry>();
         await foreach (var entry in new LdapDirectoryConnector().ReadAsync(source, context, CancellationToken.None)) entries.Add(entry);
         return entries;
@@ -100,6 +100,26 @@ public sealed class LdapDirectoryConnectorTests(DirectoryFixture fixture) : ICla
         Assert.DoesNotContain(Server.Data.EngineeringDN, Server.Data.NestedOnlyEngineer.DirectGroups, StringComparer.OrdinalIgnoreCase);
         Assert.Contains(Server.Data.EngineeringDN, nested.Groups, StringComparer.OrdinalIgnoreCase);
         Assert.DoesNotContain(users.Values, u => u.Groups.Contains(Server.Data.EmptyDN, StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task FullRead_MarksTheUsersTheServerMatchesToEachMappingsRawFilter()
+    {
+        const string sales = "(departmentNumber=Sales)";
+        const string executives = "(|(title=Vice President)(title=Chief*))";
+
+        var users = ByUserName(await ReadAsync(Source(), serverFilters: [sales, executives]));
+
+        foreach (var expected in Server.Data.Users)
+        {
+            var user = users[expected.Uid];
+            Assert.Equal(expected.Department == "Sales", ServerFilter.Matched(user, sales));
+            Assert.Equal(expected.Title == "Vice President" || expected.Title.StartsWith("Chief", StringComparison.Ordinal), ServerFilter.Matched(user, executives));
+        }
+        Assert.Contains(users.Values, u => ServerFilter.Matched(u, sales));
+        var bad = await Assert.ThrowsAsync<DirectoryReadException>(() => ReadAsync(Source(), serverFilters: ["(departmentNumber=Sales"]));
+        Assert.Equal(ErrorClass.Stalling, bad.ErrorClass);
+        Assert.Contains("is not a valid LDAP filter (the search for users matching the mapping filter (departmentNumber=Sales)", bad.Message);
     }
 
     [Fact]

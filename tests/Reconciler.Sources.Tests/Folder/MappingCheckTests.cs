@@ -180,7 +180,7 @@ public sealed class MappingCheckTests
     }
 
     [Fact]
-    public void Load_RefusesLdapFilterItCannotApplyYet_RatherThanProvisioningEveryone()
+    public void Load_AcceptsAnLdapFilterOnAnLdapSource_AndRefusesOneThatIsNotAFilter()
     {
         using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
             kind: DirectorySource
@@ -196,10 +196,20 @@ public sealed class MappingCheckTests
               profile: laptops
               storageRegion: us-east
               filter:
-                ldapFilter: (departmentNumber=R&D)
+                ldapFilter: (&(departmentNumber=R&D)(!(title=Intern)))
+            """ + "\n---\n" + TempConfig.Header + """
+            kind: ProvisioningMapping
+            metadata: {name: sales}
+            spec:
+              sourceRef: {name: corp-ldap}
+              priority: 20
+              profile: laptops
+              storageRegion: us-east
+              filter:
+                ldapFilter: departmentNumber=Sales)
             """);
 
-        config.AssertErrors("test.yaml:16:17: spec.filter.ldapFilter: ldapFilter is not applied yet; express the condition with groups, attributes or organizationalUnit");
+        config.AssertErrors("test.yaml:27:17: spec.filter.ldapFilter: 'departmentNumber=Sales)' is not an LDAP filter: write it in parentheses with balanced brackets, e.g. (departmentNumber=R&D)");
     }
 
     [Fact]
