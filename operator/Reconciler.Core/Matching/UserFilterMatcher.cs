@@ -26,6 +26,7 @@ public sealed class UserFilterMatcher
     private readonly CompiledCondition[] _conditions;
     private readonly string? _organizationalUnit;
     private readonly string? _serverFilter;
+    private readonly string? _serverFilterKey;
 
     public UserFilterMatcher(UserFilter filter)
     {
@@ -34,6 +35,7 @@ public sealed class UserFilterMatcher
         _conditions = (filter.Attributes ?? []).Select((c, i) => CompiledCondition.Compile(c, i)).ToArray();
         _organizationalUnit = string.IsNullOrWhiteSpace(filter.OrganizationalUnit) ? null : filter.OrganizationalUnit.Trim();
         _serverFilter = string.IsNullOrWhiteSpace(filter.LdapFilter) ? null : filter.LdapFilter.Trim();
+        _serverFilterKey = _serverFilter is null ? null : ServerFilter.Key(_serverFilter);
     }
 
     /// <summary>Groups the filter requires membership of (any); empty when it has no group clause.</summary>
@@ -49,7 +51,7 @@ public sealed class UserFilterMatcher
     public bool MatchesBeyondGroups(ImportedUser user)
     {
         if (_organizationalUnit is not null && !IsUnder(user.OrganizationalUnit, _organizationalUnit)) return false;
-        if (_serverFilter is not null && !ServerFilter.Matched(user, _serverFilter)) return false;
+        if (_serverFilterKey is not null && user.Attributes?.ContainsKey(_serverFilterKey) != true) return false;
         foreach (var condition in _conditions)
         {
             if (!condition.Holds(user)) return false;
@@ -72,7 +74,7 @@ public sealed class UserFilterMatcher
         {
             if (!_conditions[i].Holds(user)) return $"filter.attributes[{i}]: {_conditions[i].Describe(user)}";
         }
-        if (_serverFilter is not null && !ServerFilter.Matched(user, _serverFilter))
+        if (_serverFilterKey is not null && user.Attributes?.ContainsKey(_serverFilterKey) != true)
         {
             return $"filter.ldapFilter: the directory does not match '{_serverFilter}' to this user";
         }
