@@ -33,6 +33,16 @@ public sealed record DirectorySourceSpec
     [Description("How often the directory is read, as a Go-style duration (30s, 15m, 1h, 24h), between 1s and 720h.")]
     public string SyncInterval { get; init; } = "1h";
 
+    /// <summary>What <see cref="FullSyncInterval"/> may be.</summary>
+    public static readonly DurationRange FullSyncIntervalRange = new(TimeSpan.FromMinutes(1), TimeSpan.FromHours(720));
+
+    [Description("For directories read incrementally (Ldap): how often a full read is done anyway, as a safety net, as a Go-style duration between 1m and 720h. Default 24h.")]
+    public string FullSyncInterval { get; init; } = "24h";
+
+    /// <summary>The full-sync interval, or the default when it does not parse (validation reports that).</summary>
+    public TimeSpan FullSyncEvery() =>
+        GoDuration.TryParse(FullSyncInterval, FullSyncIntervalRange, "fullSyncInterval", out var every, out _) ? every : TimeSpan.FromHours(24);
+
     [Description("When true, the source is neither read nor reconciled.")]
     public bool Suspend { get; init; }
 

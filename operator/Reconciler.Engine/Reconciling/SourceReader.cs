@@ -21,9 +21,6 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
 
     private readonly TimeSpan _idleTimeout = idleTimeout ?? DefaultIdleTimeout;
 
-    /// <summary>A full read is done at least this often, even for connectors that can read deltas.</summary>
-    public static readonly TimeSpan FullReadEvery = TimeSpan.FromHours(24);
-
     private const int ProblemsKept = 100;
 
     /// <summary>The distinct raw LDAP filters of the mappings of a source, for <see cref="ReadContext.ServerFilters"/>.</summary>
@@ -49,7 +46,8 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             }
             var connector = connectors.FirstOrDefault(c => c.Type == source.Spec.Type)
                 ?? throw new DirectoryReadException(ErrorClass.Stalling, $"type {source.Spec.Type} is not supported yet");
-            var fullDue = stored?.FullReadAt is not { } full || readAt - full >= FullReadEvery || stored.Failed;
+            // A full read is done at least every spec.fullSyncInterval, even by connectors that can read deltas.
+            var fullDue = stored?.FullReadAt is not { } full || readAt - full >= source.Spec.FullSyncEvery() || stored.Failed;
             var context = new ReadContext(baseDirectory, fullDue ? null : stored!.Cursor, secrets, clock, progress) { ServerFilters = serverFilters ?? [] };
             var comparison = new Comparison(session, name);
             ReadEnd? end = null;

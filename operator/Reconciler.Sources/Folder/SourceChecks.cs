@@ -21,6 +21,7 @@ internal static class SourceChecks
             var spec = source.Spec;
             CheckType(document, spec, findings);
             FieldChecks.Duration(document, "spec.syncInterval", spec.SyncInterval, DirectorySourceSpec.SyncIntervalRange, findings);
+            FieldChecks.Duration(document, "spec.fullSyncInterval", spec.FullSyncInterval, DirectorySourceSpec.FullSyncIntervalRange, findings);
             FieldChecks.Percent(document, "spec.deletionGuard.maxDeletePercent", spec.DeletionGuard.MaxDeletePercent, findings);
             if (spec.DeletionGuard.MaxDeleteCount < 0)
                 findings.Add(document, "spec.deletionGuard.maxDeleteCount", "maxDeleteCount must not be negative");

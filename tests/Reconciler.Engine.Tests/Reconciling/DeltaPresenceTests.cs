@@ -53,6 +53,32 @@ public sealed class DeltaPresenceTests : IDisposable
         foreach (var read in new[] { listed, unlisted, incomplete }) read.Changes.Dispose();
     }
 
+    [Fact]
+    public async Task AFullReadIsAskedFor_OnceFullSyncIntervalHasPassedSinceTheLast()
+    {
+        await using var store = await SqliteStore.OpenAsync(_folder.File("state.db"), readOnly: false, default);
+        var clock = new FakeTimeProvider(EngineWorld.T0);
+        var world = StoreWriteTests.World();
+        var hourly = world with { Sources = [world.Sources[0] with { Spec = world.Sources[0].Spec with { FullSyncInterval = "1h" } }] };
+        var directory = new ListedDirectory { Entries = [User("a", "a@x.test"), new ReadEnd(ReadMode.Full, "c1")] };
+        var reader = new SourceReader([directory], new LocalSecretResolver(), clock);
+        var first = await reader.ReadAsync(hourly.Sources[0], "/", store, null, default);
+        using (first.Changes)
+        {
+            await new Reconciliation(clock, NullLogger<Reconciliation>.Instance).RunAsync(store, hourly, [first], new ReconcileOptions(), default);
+        }
+        directory.Entries = [new ReadEnd(ReadMode.Delta, "c1")];
+
+        clock.Advance(TimeSpan.FromMinutes(59));
+        (await reader.ReadAsync(hourly.Sources[0], "/", store, null, default)).Changes.Dispose();
+        clock.Advance(TimeSpan.FromMinutes(2));
+        (await reader.ReadAsync(hourly.Sources[0], "/", store, null, default)).Changes.Dispose();
+        (await reader.ReadAsync(world.Sources[0], "/", store, null, default)).Changes.Dispose();
+
+        // within the hour: the cursor; past it: none (a full read); with the default 24h: the cursor again
+        Assert.Equal([null, "c1", null, "c1"], directory.Cursors);
+    }
+
     private static UserEntry User(string id, string email) =>
         new(new ImportedUser { Id = id, Details = new UserDetails { UserName = id, Email = email } });
 
@@ -61,11 +87,15 @@ public sealed class DeltaPresenceTests : IDisposable
     {
         public IReadOnlyList<DirectoryEntry> Entries { get; set; } = [];
 
+        /// <summary>The cursor each read was given.</summary>
+        public List<string?> Cursors { get; } = [];
+
         public DirectorySourceType Type => DirectorySourceType.Ldap;
 
         public async IAsyncEnumerable<DirectoryEntry> ReadAsync(DirectorySource source, ReadContext context,
             [EnumeratorCancellation] CancellationToken cancellationToken)
         {
+            Cursors.Add(context.Cursor);
             await Task.Yield();
             foreach (var entry in Entries) yield return entry;
         }

@@ -56,6 +56,21 @@ public sealed class SourceCheckTests
     }
 
     [Fact]
+    public void Load_ReportsAFullSyncIntervalOutOfRange()
+    {
+        using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
+            kind: DirectorySource
+            metadata: {name: corp-ldap}
+            spec:
+              type: Ldap
+              fullSyncInterval: 30s
+              ldap: {url: "ldap://127.0.0.1:3890", baseDN: "dc=example,dc=com"}
+            """);
+
+        config.AssertErrors("test.yaml:6:21: spec.fullSyncInterval: '30s' is out of range: fullSyncInterval must be between 1m and 720h");
+    }
+
+    [Fact]
     public void Load_ReportsSettingsBlockOfAnotherType()
     {
         using var config = new TempConfig().WithBase().Write("test.yaml", TempConfig.Header + """
