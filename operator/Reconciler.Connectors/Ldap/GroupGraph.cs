@@ -82,13 +82,16 @@ public sealed class GroupGraph
             found.Add(next);
             if (_closure.TryGetValue(next, out var known))
             {
-                foreach (var outer in known) seen.Add(outer);
-                found.AddRange(known.Where(k => !found.Contains(k, Dn)));
+                // Already worked out: take it whole instead of walking it again.
+                foreach (var outer in known)
+                {
+                    if (seen.Add(outer)) found.Add(outer);
+                }
                 continue;
             }
             foreach (var outer in Direct(next)) pending.Push(outer);
         }
-        var closure = found.Distinct(Dn).ToArray();
+        var closure = found.ToArray();
         _closure[group] = closure;
         return closure;
     }

@@ -25,6 +25,7 @@ public sealed class LdapAttributes
     private readonly Dictionary<string, int> _slots = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _slotCount;
     private readonly int _idSlot;
+    private readonly bool _binaryId;
     private readonly (DetailField Field, int Slot)[] _detailSlots;
     private readonly HashSet<int> _configuredSlots = [];
 
@@ -43,6 +44,7 @@ public sealed class LdapAttributes
             return slot;
         }
         _idSlot = Slot(id);
+        _binaryId = LdapDialect.IsBinaryId(id);
         _detailSlots = details.Select(d => (d.Item1, Slot(d.Item2))).ToArray();
         _slotCount = _slots.Count;
     }
@@ -115,14 +117,7 @@ public sealed class LdapAttributes
             }
             if (_state.Contains(name) && attribute.GetValues(typeof(string)) is [string state, ..]) values.State[name] = state.Trim();
             if (!_slots.TryGetValue(name, out var slot)) continue;
-            if (slot == _idSlot && attribute.GetValues(typeof(byte[])) is [byte[] raw, ..] && LdapDialect.IdFromBytes(name, raw) is { } decoded)
-            {
-                values.First[slot] = decoded;
-            }
-            else if (attribute.GetValues(typeof(string)) is [string first, ..])
-            {
-                values.First[slot] = first.Trim();
-            }
+            values.First[slot] = slot == _idSlot ? IdText(attribute) : attribute.GetValues(typeof(string)) is [string first, ..] ? first.Trim() : null;
             if (_configuredSlots.Contains(slot)) seen[name] = seen.GetValueOrDefault(name) + 1;
         }
         return values;
@@ -170,10 +165,12 @@ public sealed class LdapAttributes
     }
 
     /// <summary>The entry's id as <see cref="User"/> spells it (a binary objectGUID as a GUID), or null.</summary>
-    public string? IdOf(SearchResultEntry entry)
+    public string? IdOf(SearchResultEntry entry) => entry.Attributes[Id] is { Count: > 0 } values ? IdText(values) : null;
+
+    /// <summary>The id attribute's first value as text: a 16-byte objectGUID as a GUID, anything else trimmed; null when blank.</summary>
+    private string? IdText(DirectoryAttribute values)
     {
-        if (entry.Attributes[Id] is not { Count: > 0 } values) return null;
-        if (values.GetValues(typeof(byte[])) is [byte[] raw, ..] && LdapDialect.IdFromBytes(Id, raw) is { } decoded) return decoded;
+        if (_binaryId) return values.GetValues(typeof(byte[])) is [byte[] { Length: 16 } raw, ..] ? new Guid(raw).ToString() : null;
         return values.GetValues(typeof(string)) is [string first, ..] && first.Trim().Length > 0 ? first.Trim() : null;
     }
 

@@ -59,9 +59,8 @@ public sealed class LdapDialect
 
     public bool IsActiveDirectory => Type == DirectorySourceType.ActiveDirectory;
 
-    /// <summary>A binary id (AD's objectGUID) in its usual text form; others are text already.</summary>
-    public static string? IdFromBytes(string attribute, byte[] value) =>
-        attribute.Equals("objectGUID", StringComparison.OrdinalIgnoreCase) && value.Length == 16 ? new Guid(value).ToString() : null;
+    /// <summary>Whether an id attribute holds bytes (AD's objectGUID) rather than text.</summary>
+    public static bool IsBinaryId(string attribute) => attribute.Equals("objectGUID", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Whether the account may sign in: OpenLDAP: no password-policy lock; AD: userAccountControl without

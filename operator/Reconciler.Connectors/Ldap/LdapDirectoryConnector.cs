@@ -40,12 +40,13 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
     {
         cancellationToken.ThrowIfCancellationRequested();
         var settings = source.Spec.Ldap ?? throw Stalling(source, "spec.ldap is not set");
+        // Refuses settings with a problem (LdapSettings.Problems), so what follows may take them as valid.
         var endpoint = LdapEndpoint.Parse(source, context.BaseDirectory);
-        var timeout = Timeout(source, settings);
-        var pageSize = settings.PageSize is >= 1 and <= LdapSettings.MaxPageSize
-            ? settings.PageSize
-            : throw Stalling(source, $"spec.ldap.pageSize {settings.PageSize} is out of range: it must be between 1 and {LdapSettings.MaxPageSize:N0}");
-        var password = await PasswordAsync(source, settings, context, cancellationToken);
+        var timeout = settings.TimeoutSpan();
+        var pageSize = settings.PageSize;
+        var password = settings.BindPassword is { } reference
+            ? await context.Secrets.ResolveAsync(reference, new SecretScope(source.Key, "spec.ldap.bindPassword", context.BaseDirectory), cancellationToken)
+            : null;
         var attributes = LdapAttributes.For(source, dialect);
 
         var filter = UserFilter(settings, dialect);
@@ -54,7 +55,8 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
         var hasGroups = !string.IsNullOrWhiteSpace(settings.GroupBaseDN);
         var read = new Read(source, settings, attributes, pageSize, context, cancellationToken);
 
-        using var session = await LdapSession.OpenAsync(endpoint, settings.BindDN, password, timeout, cancellationToken);
+        var bindDn = string.IsNullOrWhiteSpace(settings.BindDN) ? null : settings.BindDN.Trim();
+        using var session = await LdapSession.OpenAsync(endpoint, bindDn, password, timeout, cancellationToken);
         read.Session = session;
         if (dialect.IsActiveDirectory) read.Domain = await DomainAsync(session, settings, pageSize, cancellationToken);
         // A group changed since the last read may change the nested groups of users whose own entries did not: read all.
@@ -279,25 +281,6 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
         var filter = string.IsNullOrWhiteSpace(settings.UserFilter) ? dialect.DefaultUserFilter : settings.UserFilter.Trim();
         return filter.StartsWith('(') ? filter : $"({filter})";
     }
-
-    private static async ValueTask<string?> PasswordAsync(DirectorySource source, LdapSettings settings, ReadContext context,
-        CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(settings.BindDN))
-        {
-            return settings.BindPassword is null ? null : throw Stalling(source, "spec.ldap.bindPassword is set but spec.ldap.bindDN is not");
-        }
-        if (settings.BindPassword is not { } reference)
-        {
-            throw Stalling(source, "spec.ldap.bindDN is set but spec.ldap.bindPassword is not: a bind without a password is refused");
-        }
-        return await context.Secrets.ResolveAsync(reference, new SecretScope(source.Key, "spec.ldap.bindPassword", context.BaseDirectory), cancellationToken);
-    }
-
-    private static TimeSpan Timeout(DirectorySource source, LdapSettings settings) =>
-        GoDuration.TryParse(settings.Timeout, LdapSettings.TimeoutRange, "spec.ldap.timeout", out var timeout, out var error)
-            ? timeout
-            : throw Stalling(source, error);
 
     internal static IEnumerable<string> Values(SearchResultEntry entry, string attribute) =>
         entry.Attributes[attribute] is { Count: > 0 } values ? values.GetValues(typeof(string)).Cast<string>() : [];

@@ -15,18 +15,9 @@ public sealed record LdapEndpoint(string Url, string Host, int Port, bool Ldaps,
     public static LdapEndpoint Parse(DirectorySource source, string baseDirectory)
     {
         var settings = source.Spec.Ldap ?? throw Stalling(source, "spec.ldap is not set");
-        var url = settings.Url.Trim();
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ldap" or "ldaps") || uri.Host.Length == 0)
-        {
-            throw Stalling(source, $"spec.ldap.url '{SafeText.Show(url, 200)}' is not an ldap:// or ldaps:// URL with a host");
-        }
-        if (uri.UserInfo.Length > 0) throw Stalling(source, "spec.ldap.url must not carry credentials: use bindDN and bindPassword");
-        if (uri.AbsolutePath is not ("" or "/") || uri.Query.Length > 0)
-        {
-            throw Stalling(source, $"spec.ldap.url '{SafeText.Show(url, 200)}' names more than a server: put the base DN in spec.ldap.baseDN");
-        }
+        if (settings.Problems().Select(p => $"spec.ldap.{p.Field}: {p.Message}").FirstOrDefault() is { } problem) throw Stalling(source, problem);
+        var uri = settings.ParseUrl()!;
         var ldaps = uri.Scheme == "ldaps";
-        if (ldaps && settings.StartTLS) throw Stalling(source, "spec.ldap.startTLS is for ldap:// URLs; an ldaps:// connection is encrypted already");
         var port = uri.IsDefaultPort || uri.Port < 0 ? (ldaps ? DefaultLdapsPort : DefaultPort) : uri.Port;
         var shown = $"{uri.Scheme}://{uri.Host}:{port}";
         return new LdapEndpoint(shown, uri.IdnHost.Trim('[', ']'), port, ldaps, settings.StartTLS, TrustFolder(source, settings, baseDirectory));

@@ -137,6 +137,45 @@ public sealed record LdapSettings
 
     [Description("How long the server may take to connect, bind or answer one page, as a Go-style duration, between 1s and 10m.")]
     public string Timeout { get; init; } = "30s";
+
+    /// <summary>
+    /// What is wrong with these settings that needs no server to tell: each with the field under <c>spec.ldap</c> it
+    /// concerns. <c>validate</c> reports every one; a connector given such settings refuses the source with the first.
+    /// (Whether caFile exists depends on the folder the YAML file is in: the callers check that.)
+    /// </summary>
+    public IEnumerable<(string Field, string Message)> Problems()
+    {
+        var url = Url.Trim();
+        if (ParseUrl() is not { } uri)
+        {
+            yield return ("url", $"'{Text.SafeText.Show(url, 200)}' is not an ldap:// or ldaps:// URL with a host, e.g. ldaps://ldap.example.com:636");
+        }
+        else if (uri.UserInfo.Length > 0)
+        {
+            yield return ("url", "the URL must not carry credentials: use bindDN and bindPassword");
+        }
+        else if (uri.AbsolutePath is not ("" or "/") || uri.Query.Length > 0)
+        {
+            yield return ("url", $"'{Text.SafeText.Show(url, 200)}' names more than a server: put the base DN in spec.ldap.baseDN");
+        }
+        else if (uri.Scheme == "ldaps" && StartTLS)
+        {
+            yield return ("startTLS", "startTLS is for ldap:// URLs; an ldaps:// connection is encrypted already");
+        }
+        if (string.IsNullOrWhiteSpace(BaseDN)) yield return ("baseDN", "baseDN must name the subtree users are searched in");
+        if (PageSize is < 1 or > MaxPageSize) yield return ("pageSize", $"pageSize {PageSize} is out of range: it must be between 1 and {MaxPageSize}");
+        if (!GoDuration.TryParse(Timeout, TimeoutRange, "timeout", out _, out var timeoutProblem)) yield return ("timeout", timeoutProblem);
+        var hasDn = !string.IsNullOrWhiteSpace(BindDN);
+        if (hasDn && BindPassword is null) yield return ("bindPassword", "bindDN is set but bindPassword is not: a bind without a password is refused");
+        else if (!hasDn && BindPassword is not null) yield return ("bindDN", "bindPassword is set but bindDN is not");
+    }
+
+    /// <summary>The URL when it is an absolute ldap:// or ldaps:// one with a host; null otherwise.</summary>
+    public Uri? ParseUrl() =>
+        Uri.TryCreate(Url.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "ldap" or "ldaps" && uri.Host.Length > 0 ? uri : null;
+
+    /// <summary>The timeout (valid settings only: see <see cref="Problems"/>).</summary>
+    public TimeSpan TimeoutSpan() => GoDuration.TryParse(Timeout, TimeoutRange, "timeout", out var timeout, out _) ? timeout : TimeSpan.FromSeconds(30);
 }
 
 public sealed record CsvSettings

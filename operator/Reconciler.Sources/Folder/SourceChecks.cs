@@ -40,38 +40,7 @@ internal static class SourceChecks
             findings.Add(document, "spec.ldap", $"an {type} source needs spec.ldap: at least url and baseDN");
             return;
         }
-        var url = ldap.Url.Trim();
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("ldap" or "ldaps") || uri.Host.Length == 0)
-        {
-            findings.Add(document, "spec.ldap.url", $"'{url}' is not an ldap:// or ldaps:// URL with a host, e.g. ldaps://ldap.example.com:636");
-        }
-        else if (uri.UserInfo.Length > 0)
-        {
-            findings.Add(document, "spec.ldap.url", "the URL must not carry credentials: use bindDN and bindPassword");
-        }
-        else if (uri.AbsolutePath is not ("" or "/") || uri.Query.Length > 0)
-        {
-            findings.Add(document, "spec.ldap.url", $"'{url}' names more than a server: put the base DN in spec.ldap.baseDN");
-        }
-        else if (uri.Scheme == "ldaps" && ldap.StartTLS)
-        {
-            findings.Add(document, "spec.ldap.startTLS", "startTLS is for ldap:// URLs; an ldaps:// connection is encrypted already");
-        }
-        if (string.IsNullOrWhiteSpace(ldap.BaseDN)) findings.Add(document, "spec.ldap.baseDN", "baseDN must name the subtree users are searched in");
-        if (ldap.PageSize is < 1 or > LdapSettings.MaxPageSize)
-        {
-            findings.Add(document, "spec.ldap.pageSize", $"pageSize {ldap.PageSize} is out of range: it must be between 1 and {LdapSettings.MaxPageSize}");
-        }
-        FieldChecks.Duration(document, "spec.ldap.timeout", ldap.Timeout, LdapSettings.TimeoutRange, findings);
-        var hasDn = !string.IsNullOrWhiteSpace(ldap.BindDN);
-        if (hasDn && ldap.BindPassword is null)
-        {
-            findings.Add(document, "spec.ldap.bindPassword", "bindDN is set but bindPassword is not: a bind without a password is refused");
-        }
-        else if (!hasDn && ldap.BindPassword is not null)
-        {
-            findings.Add(document, "spec.ldap.bindDN", "bindPassword is set but bindDN is not");
-        }
+        foreach (var (field, message) in ldap.Problems()) findings.Add(document, "spec.ldap." + field, message, atKey: field == "bindPassword" && ldap.BindPassword is null);
         if (!string.IsNullOrWhiteSpace(ldap.CaFile))
         {
             var (shown, full) = document.Resolve(ldap.CaFile);
