@@ -462,7 +462,7 @@ public sealed class SambaDcServer : IAsyncDisposable
 
         // A server of a test process that was just killed may still be dying; anything else on the ports is a foreign program.
         var portsFree = Stopwatch.StartNew();
-        while (await CanConnectAsync(LdapsPort, ct).ConfigureAwait(false) || await CanConnectAsync(LdapPort, ct).ConfigureAwait(false))
+        while (await ServerProcess.CanConnectAsync(LdapsPort, ct).ConfigureAwait(false) || await ServerProcess.CanConnectAsync(LdapPort, ct).ConfigureAwait(false))
         {
             if (portsFree.Elapsed > TimeSpan.FromSeconds(10))
             {
@@ -520,7 +520,7 @@ public sealed class SambaDcServer : IAsyncDisposable
         // below is the SIGKILL-proof backstop).
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        StartWatchdog(process.Id);
+        watchdog = ServerProcess.StartWatchdog("samba", process.Id, Folder, "reconciler-samba-");
 
         var clock = Stopwatch.StartNew();
         var exited = process.WaitForExitAsync(CancellationToken.None);
@@ -580,7 +580,7 @@ public sealed class SambaDcServer : IAsyncDisposable
         probe.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            if (!await CanConnectAsync(LdapsPort, probe.Token).ConfigureAwait(false))
+            if (!await ServerProcess.CanConnectAsync(LdapsPort, probe.Token).ConfigureAwait(false))
             {
                 return false;
             }
@@ -596,59 +596,6 @@ public sealed class SambaDcServer : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static async Task<bool> CanConnectAsync(int port, CancellationToken ct)
-    {
-        using var client = new TcpClient(AddressFamily.InterNetwork);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// A shell that kills Samba (and removes the folder) when its stdin reaches end-of-file, which happens when this
-    /// process exits in any way (even SIGKILL); see <see cref="SlapdServer"/>. Killed first on a regular stop.
-    /// </summary>
-    private void StartWatchdog(int sambaPid)
-    {
-        watchdog = StartEofWatchdog(
-            """
-            read -r line
-            kill -KILL "$1" 2>/dev/null
-            sleep 0.5
-            case "$2" in */reconciler-samba-*) rm -rf -- "$2" ;; esac
-            """,
-            "samba-watchdog", sambaPid.ToString(CultureInfo.InvariantCulture), Folder);
-    }
-
-    private static Process? StartEofWatchdog(string script, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-        };
-        startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add(script);
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(startInfo);
     }
 
     private async Task StopCoreAsync()
@@ -710,12 +657,7 @@ public sealed class SambaDcServer : IAsyncDisposable
     private static async Task<Template> ProvisionAsync(CancellationToken ct)
     {
         var folder = Directory.CreateTempSubdirectory(TemplatePrefix).FullName;
-        var watch = StartEofWatchdog(
-            """
-            read -r line
-            case "$1" in */reconciler-samba-template-*) rm -rf -- "$1" ;; esac
-            """,
-            "samba-template-watchdog", folder);
+        var watch = ServerProcess.StartWatchdog("samba-template", null, folder, "reconciler-samba-template-");
         try
         {
             var dc = Path.Combine(folder, "dc");

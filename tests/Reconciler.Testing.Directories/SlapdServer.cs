@@ -483,7 +483,7 @@ public sealed class SlapdServer : IAsyncDisposable
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        StartWatchdog(process.Id);
+        watchdog = ServerProcess.StartWatchdog("slapd", process.Id, Folder, "reconciler-slapd-");
 
         var clock = Stopwatch.StartNew();
         var exited = process.WaitForExitAsync(CancellationToken.None); // completes once slapd exited and its output is drained
@@ -535,8 +535,8 @@ public sealed class SlapdServer : IAsyncDisposable
     {
         try
         {
-            if (!await CanConnectAsync(Port, probe).ConfigureAwait(false) ||
-                (options.Tls && !await CanConnectAsync(tlsPort, probe).ConfigureAwait(false)))
+            if (!await ServerProcess.CanConnectAsync(Port, probe).ConfigureAwait(false) ||
+                (options.Tls && !await ServerProcess.CanConnectAsync(tlsPort, probe).ConfigureAwait(false)))
             {
                 return false;
             }
@@ -551,52 +551,6 @@ public sealed class SlapdServer : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static async Task<bool> CanConnectAsync(int port, CancellationToken probe)
-    {
-        using var client = new TcpClient(AddressFamily.InterNetwork);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(probe);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        catch (OperationCanceledException) when (!probe.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// A shell that kills slapd (and removes the folder) when its stdin reaches end-of-file, which happens when this
-    /// process exits in any way (even SIGKILL) because only this process holds the pipe's write end (.NET opens its
-    /// pipes close-on-exec, so slapd and other children do not inherit it). Killed first on a regular stop.
-    /// </summary>
-    private void StartWatchdog(int slapdPid)
-    {
-        var startInfo = new ProcessStartInfo("/bin/sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-        };
-        const string script = """
-            read -r line
-            kill -KILL "$1" 2>/dev/null
-            sleep 0.5
-            case "$2" in */reconciler-slapd-*) rm -rf -- "$2" ;; esac
-            """;
-        foreach (var argument in new[] { "-c", script, "slapd-watchdog", slapdPid.ToString(CultureInfo.InvariantCulture), Folder })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        watchdog = Process.Start(startInfo);
     }
 
     private async Task StopCoreAsync()
