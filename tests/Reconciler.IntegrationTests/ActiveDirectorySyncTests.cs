@@ -87,7 +87,18 @@ public sealed class ActiveDirectorySyncTests : IAsyncLifetime
         var plan = await _workspace.Plan();
         Expect.Exit(2, plan);
         Assert.Equal(1, Expect.Int(PlanApplyTests.Summary(plan), "preserve"));
-        await _workspace.ApplyOk();
+        // Read incrementally, by uSNChanged: only the changed account comes back.
+        var apply = await _workspace.Apply("--debug");
+        Expect.Exit(0, apply);
+        Assert.Contains("(Delta, 1 changed)", apply.Stderr);
         Assert.Equal("Preserved", Expect.Str((await _workspace.Users()).Single(u => Expect.Str(u, "userName") == leaving.UserPrincipalName), "state"));
+
+        // Deleted from AD: the next incremental pass notices it (the id-only search no longer names it) and preserves it.
+        var deleted = expected.Last(u => u != leaving);
+        await _server.DeleteAsync(deleted.Dn);
+        var afterDelete = await _workspace.Apply("--debug");
+        Expect.Exit(0, afterDelete);
+        Assert.Contains("(Delta, 0 changed)", afterDelete.Stderr);
+        Assert.Equal("Preserved", Expect.Str((await _workspace.Users()).Single(u => Expect.Str(u, "userName") == deleted.UserPrincipalName), "state"));
     }
 }

@@ -11,7 +11,9 @@ namespace Reconciler.Connectors.Ldap;
 /// <summary>
 /// Imports users from an LDAP directory (OpenLDAP and the like): binds as <c>spec.ldap.bindDN</c>, reads the groups
 /// under <c>groupBaseDN</c> (for nested membership), then pages through the users under <c>baseDN</c> that match
-/// <c>userFilter</c>, streaming each page on to the engine. Every read is a full read.
+/// <c>userFilter</c>, streaming each page on to the engine. A read given its previous cursor reads only the users changed since
+/// (OpenLDAP: entryCSN or modifyTimestamp, see <see cref="LdapCursor"/>; AD: uSNChanged, see <see cref="AdCursor"/>)
+/// and names everyone else by an id-only search; a changed group or spec means a full read.
 /// <para>
 /// Fields come from the attributes <see cref="LdapAttributes"/> names (entryUUID, uid, mail, cn, givenName, sn,
 /// departmentNumber, title unless <c>spec.attributes</c> says otherwise); groups from memberOf and the groups' member
@@ -51,30 +53,56 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
 
         var filter = UserFilter(settings, dialect);
         var fingerprint = LdapCursor.FingerprintOf(settings, filter, attributes.Requested.Concat(context.ServerFilters));
-        var cursor = LdapCursor.Parse(context.Cursor, fingerprint);
         var hasGroups = !string.IsNullOrWhiteSpace(settings.GroupBaseDN);
         var read = new Read(source, settings, attributes, pageSize, context, cancellationToken);
 
         var bindDn = string.IsNullOrWhiteSpace(settings.BindDN) ? null : settings.BindDN.Trim();
         using var session = await LdapSession.OpenAsync(endpoint, bindDn, password, timeout, cancellationToken);
         read.Session = session;
-        if (dialect.IsActiveDirectory) read.Domain = await DomainAsync(session, settings, pageSize, cancellationToken);
-        // A group changed since the last read may change the nested groups of users whose own entries did not: read all.
-        if (cursor is not null && hasGroups && await read.AnyGroupChangedSinceAsync(cursor)) cursor = null;
 
-        if (cursor is null)
+        // What the stored cursor allows: the filter of the users changed since (null: read everything), and the
+        // cursor this read leaves when it completes.
+        string? changedFilter;
+        Func<string?> next;
+        if (dialect.IsActiveDirectory)
+        {
+            read.Domain = await DomainAsync(session, settings, pageSize, cancellationToken);
+            var now = await AdCursor.CurrentAsync(session, context.Clock.GetUtcNow(), fingerprint, cancellationToken);
+            var before = AdCursor.Parse(context.Cursor, now);
+            // memberOf is a back-link in AD: adding a user to a group changes the group's uSNChanged, not the user's.
+            // Any changed group may change someone's groups, so it means a full read, wherever the group lives.
+            var groupBase = hasGroups ? settings.GroupBaseDN!.Trim() : DomainOf(settings.BaseDN) is { Length: > 0 } domain ? domain : settings.BaseDN;
+            if (before is not null && await read.AnyGroupChangedAsync(groupBase, before.Changed, "uSNChanged", _ => true)) before = null;
+            changedFilter = before is null ? null : $"(&{filter}{before.UsersChangedOrExpiredBy(now)})";
+            next = now.ToString;
+        }
+        else
+        {
+            var cursor = LdapCursor.Parse(context.Cursor, fingerprint);
+            // A group changed since the last read may change the nested groups of users whose own entries did not.
+            if (cursor is not null && hasGroups && await read.AnyGroupChangedAsync(settings.GroupBaseDN!,
+                    cursor.GroupsAt.Length == 0 ? null : cursor.ChangedSince(cursor.GroupsAt), cursor.Attribute,
+                    at => at is null || cursor.After(at, cursor.GroupsAt)))
+            {
+                cursor = null;
+            }
+            changedFilter = cursor is null ? null : cursor.UsersAt.Length == 0 ? filter : $"(&{filter}{cursor.ChangedSince(cursor.UsersAt)})";
+            next = () => read.Cursor(fingerprint, cursor)?.ToString();
+        }
+
+        if (changedFilter is null)
         {
             if (hasGroups) await read.GroupsAsync();
             await read.ServerFiltersAsync(filter);
             await foreach (var entry in read.UsersAsync(filter, checkAttributes: true)) yield return entry;
-            yield return new ReadEnd(ReadMode.Full, read.Complete ? read.Cursor(fingerprint, null)?.ToString() : null, read.Groups.Count);
+            yield return new ReadEnd(ReadMode.Full, read.Complete ? next() : null, read.Groups.Count);
             yield break;
         }
 
         // Incremental: the users whose entry changed since the cursor, then an id-only search that names everyone
-        // else, so users deleted from the directory, which sends no notice of it, are noticed on this very pass.
+        // else, so users deleted from the directory (or moved out of baseDN, or no longer matching the filter) are
+        // noticed on this very pass, whether or not the directory keeps a record of deletions.
         var changed = new List<SearchResultEntry>();
-        var changedFilter = cursor.UsersAt.Length == 0 ? filter : $"(&{filter}{cursor.ChangedSince(cursor.UsersAt)})";
         await foreach (var entry in session.SearchAsync(settings.BaseDN, changedFilter, attributes.Requested, pageSize, "changed users", cancellationToken))
         {
             changed.Add(entry);
@@ -95,8 +123,7 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
                 yield return new PresentEntry(id);
             }
         }
-        yield return new ReadEnd(ReadMode.Delta, read.Complete ? read.Cursor(fingerprint, cursor)?.ToString() : null,
-            hasGroups ? read.Groups.Count : 0, EveryIdListed: read.Complete);
+        yield return new ReadEnd(ReadMode.Delta, read.Complete ? next() : null, hasGroups ? read.Groups.Count : 0, EveryIdListed: read.Complete);
     }
 
     /// <summary>One read's state: the group graph, the ids yielded, the newest timestamps seen, whether it skipped anything.</summary>
@@ -134,13 +161,16 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
             return new LdapCursor(kind, users, groups, fingerprint);
         }
 
-        public async Task<bool> AnyGroupChangedSinceAsync(LdapCursor cursor)
+        /// <summary>
+        /// Whether a group under <paramref name="groupBase"/> matching <paramref name="changedClause"/> (null: any group)
+        /// changed after the cursor, as <paramref name="isLater"/> judges its <paramref name="markAttribute"/>.
+        /// </summary>
+        public async Task<bool> AnyGroupChangedAsync(string groupBase, string? changedClause, string markAttribute, Func<string?, bool> isLater)
         {
-            var since = cursor.GroupsAt.Length == 0 ? GroupFilter : $"(&{GroupFilter}{cursor.ChangedSince(cursor.GroupsAt)})";
-            await foreach (var group in Session.SearchAsync(settings.GroupBaseDN!, since, [cursor.Attribute], pageSize, "changed groups", cancellationToken))
+            var since = changedClause is null ? GroupFilter : $"(&{GroupFilter}{changedClause})";
+            await foreach (var group in Session.SearchAsync(groupBase, since, [markAttribute], pageSize, "changed groups", cancellationToken))
             {
-                // modifyTimestamp is asked for again from the cursor's second: such a group counts only if it is later.
-                if (LdapAttributes.FirstValue(group, cursor.Attribute) is not { } at || cursor.After(at, cursor.GroupsAt)) return true;
+                if (isLater(LdapAttributes.FirstValue(group, markAttribute))) return true;
             }
             return false;
         }
@@ -233,8 +263,7 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
     /// </summary>
     private static async Task<string?> DomainAsync(LdapSession session, LdapSettings settings, int pageSize, CancellationToken cancellationToken)
     {
-        var domainDn = string.Join(',', DistinguishedName.Canonical(settings.BaseDN).Split(',')
-            .Where(r => r.StartsWith("dc=", StringComparison.OrdinalIgnoreCase)));
+        var domainDn = DomainOf(settings.BaseDN);
         var fallback = domainDn.Split(',').FirstOrDefault() is { Length: > 3 } first ? first[3..].ToUpperInvariant() : null;
         if (domainDn.Length == 0) return fallback;
         try
@@ -251,6 +280,10 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
         }
         return fallback;
     }
+
+    /// <summary>The domain's DN: the DC= components of <paramref name="baseDn"/>.</summary>
+    private static string DomainOf(string baseDn) => string.Join(',', DistinguishedName.Canonical(baseDn).Split(',')
+        .Where(r => r.StartsWith("dc=", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>The newest entryCSN and modifyTimestamp among some entries, and whether every one had each.</summary>
     private sealed class Marks

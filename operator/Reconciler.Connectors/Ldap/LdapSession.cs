@@ -123,6 +123,25 @@ public sealed class LdapSession : IDisposable
         }
     }
 
+    /// <summary>One entry by its DN (<c>""</c>: the root DSE), or null when the server has none there.</summary>
+    public async Task<SearchResultEntry?> ReadEntryAsync(string dn, string[] attributes, string what, CancellationToken cancellationToken)
+    {
+        var request = new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, attributes) { TimeLimit = _timeout };
+        try
+        {
+            var response = await SendAsync(request, cancellationToken);
+            return response.Entries.Count > 0 ? response.Entries[0] : null;
+        }
+        catch (DirectoryOperationException e) when (e.Response?.ResultCode == ResultCode.NoSuchObject)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw SearchFailure(e, dn, "(objectClass=*)", what);
+        }
+    }
+
     /// <summary>Closes the connection once the calls queued on its thread have returned (see <see cref="LdapThread"/>).</summary>
     public void Dispose() => _thread.Finish(_connection.Dispose);
 

@@ -17,20 +17,19 @@ public sealed class DomainControllerFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
-public sealed class ActiveDirectoryConnectorTests(DomainControllerFixture fixture) : IClassFixture<DomainControllerFixture>
+/// <summary>A source of the test DC's users and groups, and reads of it with the reader's password.</summary>
+internal static class AdReads
 {
-    private SambaDcServer Server => fixture.Server;
-
-    private DirectorySource Source(Func<LdapSettings, LdapSettings>? change = null)
+    public static DirectorySource Source(SambaDcServer server, Func<LdapSettings, LdapSettings>? change = null)
     {
         var ldap = new LdapSettings
         {
-            Url = Server.LdapsUrl,
-            CaFile = Server.CaFile,
-            BindDN = Server.ReaderDN,
+            Url = server.LdapsUrl,
+            CaFile = server.CaFile,
+            BindDN = server.ReaderDN,
             BindPassword = new SecretReference { Env = "AD_PASSWORD" },
-            BaseDN = Server.UsersDN,
-            GroupBaseDN = Server.GroupsDN,
+            BaseDN = server.UsersDN,
+            GroupBaseDN = server.GroupsDN,
             PageSize = 7,
         };
         return new DirectorySource
@@ -40,17 +39,26 @@ public sealed class ActiveDirectoryConnectorTests(DomainControllerFixture fixtur
         };
     }
 
-    private async Task<List<DirectoryEntry>> ReadAsync(DirectorySource source, string? password = null)
+    public static async Task<List<DirectoryEntry>> ReadAsync(SambaDcServer server, DirectorySource source, string? cursor = null, string? password = null)
     {
-        var secrets = new LocalSecretResolver(name => name == "AD_PASSWORD" ? password ?? Server.ReaderPassword : null);
+        var secrets = new LocalSecretResolver(name => name == "AD_PASSWORD" ? password ?? server.ReaderPassword : null);
         var entries = new List<DirectoryEntry>();
         await foreach (var entry in new LdapDirectoryConnector(LdapDialect.ActiveDirectory)
-            .ReadAsync(source, new ReadContext(Path.GetTempPath(), null, secrets, TimeProvider.System), CancellationToken.None))
+            .ReadAsync(source, new ReadContext(Path.GetTempPath(), cursor, secrets, TimeProvider.System), CancellationToken.None))
         {
             entries.Add(entry);
         }
         return entries;
     }
+}
+
+public sealed class ActiveDirectoryConnectorTests(DomainControllerFixture fixture) : IClassFixture<DomainControllerFixture>
+{
+    private SambaDcServer Server => fixture.Server;
+
+    private DirectorySource Source(Func<LdapSettings, LdapSettings>? change = null) => AdReads.Source(Server, change);
+
+    private Task<List<DirectoryEntry>> ReadAsync(DirectorySource source, string? password = null) => AdReads.ReadAsync(Server, source, password: password);
 
     [Fact]
     public async Task FullRead_MapsAdAttributes_KeepsLogonNames_AndReadsAccountState()
