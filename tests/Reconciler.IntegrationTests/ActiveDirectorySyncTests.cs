@@ -3,7 +3,7 @@ using Reconciler.Testing.Directories;
 
 namespace Reconciler.IntegrationTests;
 
-/// <summary>`reconciler apply` against a real Samba AD domain controller over LDAPS.</summary>
+/// <summary>`reconciler apply` of examples/active-directory against a real Samba AD domain controller over LDAPS.</summary>
 public sealed class ActiveDirectorySyncTests : IAsyncLifetime
 {
     private SambaDcServer _server = null!;
@@ -15,44 +15,17 @@ public sealed class ActiveDirectorySyncTests : IAsyncLifetime
         _workspace = Workspace.Empty();
         Directory.CreateDirectory(_workspace.Config);
         _workspace.Write("ad-password", _server.ReaderPassword + "\n");
-        _workspace.Write("ca.pem", File.ReadAllText(_server.CaFile));
-        _workspace.Write("ad.yaml", $$"""
-            apiVersion: provisioning.reconciler.dev/v1alpha1
-            kind: DirectorySource
-            metadata: {name: corp-ad}
-            spec:
-              type: ActiveDirectory
-              ldap:
-                url: {{_server.LdapsUrl}}
-                caFile: ca.pem
-                bindDN: "{{_server.ReaderDN}}"
-                bindPassword: {file: ad-password}
-                baseDN: "{{_server.UsersDN}}"
-                groupBaseDN: "{{_server.GroupsDN}}"
-            ---
-            apiVersion: provisioning.reconciler.dev/v1alpha1
-            kind: ProvisioningMapping
-            metadata: {name: engineering}
-            spec:
-              sourceRef: {name: corp-ad}
-              priority: 10
-              filter:
-                groups:
-                  - "{{_server.Data.EngineeringDN}}"
-              profile: laptops-engineering
-              storageRegion: eu-west
-              quota: 100Gi
-            ---
-            apiVersion: provisioning.reconciler.dev/v1alpha1
-            kind: ProvisioningMapping
-            metadata: {name: everyone}
-            spec:
-              sourceRef: {name: corp-ad}
-              priority: 100
-              profile: laptops-standard
-              storageRegion: eu-west
-              quota: 50Gi
-            """);
+        _workspace.Write("ad-ca.pem", File.ReadAllText(_server.CaFile));
+        // examples/active-directory as a user would adapt it: the DC's URL, its CA, the password from a file.
+        foreach (var file in Directory.GetFiles(Path.Combine(Repo.Root, "examples", "active-directory"), "*.yaml"))
+        {
+            _workspace.Write(Path.GetFileName(file), File.ReadAllText(file)
+                .Replace("ldaps://dc1.example.test:636", _server.LdapsUrl, StringComparison.Ordinal)
+                .Replace("# caFile: ad-ca.pem", "caFile: ad-ca.pem", StringComparison.Ordinal)
+                .Replace("{env: AD_BIND_PASSWORD}", "{file: ad-password}", StringComparison.Ordinal));
+        }
+        Assert.Equal("CN=Reconciler Reader,CN=Users,DC=example,DC=test", _server.ReaderDN);
+        Assert.Equal("OU=People,DC=example,DC=test", _server.UsersDN);
     }
 
     public async Task DisposeAsync()
@@ -62,7 +35,7 @@ public sealed class ActiveDirectorySyncTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Apply_ProvisionsEnabledAdUsers_ByUpn_WithNestedGroups()
+    public async Task TheExample_ProvisionsEnabledAdUsers_ByUpn_WithNestedGroupsAndOus_ThenFollowsChangesIncrementally()
     {
         await _workspace.ApplyOk();
 
@@ -72,11 +45,32 @@ public sealed class ActiveDirectorySyncTests : IAsyncLifetime
         Assert.Equal(expected.Count, users.Count);
         foreach (var user in expected) Assert.Equal(user.ObjectGuid.ToString(), Expect.Str(users[user.UserPrincipalName], "externalId"));
         Assert.Equal("engineering", Expect.Str(users[_server.Data.NestedOnlyEngineer.UserPrincipalName], "mapping"));
+        bool Engineer(GeneratedAdUser u) => u.AllGroups.Contains(_server.Data.EngineeringDN, StringComparer.OrdinalIgnoreCase);
+        // Every generated contractor is an engineer, and engineering (priority 10) wins over contractors (20).
+        Assert.All(expected.Where(u => u.IsContractor), u => Assert.Equal("engineering", Expect.Str(users[u.UserPrincipalName], "mapping")));
+        var mover = expected.First(u => !u.IsContractor && !Engineer(u));
+        Assert.Equal("everyone", Expect.Str(users[mover.UserPrincipalName], "mapping"));
+
+        // Moved into OU=Contractors: the next (incremental) pass reads the move and maps the same user by OU.
+        await _server.ModifyAsync($"""
+            dn: {mover.Dn}
+            changetype: modrdn
+            newrdn: {mover.Dn[..mover.Dn.IndexOf(",OU=", StringComparison.Ordinal)]}
+            deleteoldrdn: 1
+            newsuperior: {_server.Data.ContractorsDN}
+
+            """);
+        var move = await _workspace.Apply("--debug");
+        Expect.Exit(0, move);
+        Assert.Contains("(Delta, 1 changed)", move.Stderr);
+        var moved = (await _workspace.Users()).Single(u => Expect.Str(u, "userName") == mover.UserPrincipalName);
+        Assert.Equal(mover.ObjectGuid.ToString(), Expect.Str(moved, "externalId"));
+        Assert.Equal("contractors", Expect.Str(moved, "mapping"));
         Assert.DoesNotContain(_server.Data.DisabledUser.UserPrincipalName, users.Keys);
         Assert.DoesNotContain(_server.Data.ExpiredUser.UserPrincipalName, users.Keys);
 
         // The account is disabled in AD: the user is preserved, with their data.
-        var leaving = expected.First(u => u.Index > 9);
+        var leaving = expected.First(u => u.Index > 9 && u != mover);
         await _server.ModifyAsync($"""
             dn: {leaving.Dn}
             changetype: modify
@@ -94,7 +88,7 @@ public sealed class ActiveDirectorySyncTests : IAsyncLifetime
         Assert.Equal("Preserved", Expect.Str((await _workspace.Users()).Single(u => Expect.Str(u, "userName") == leaving.UserPrincipalName), "state"));
 
         // Deleted from AD: the next incremental pass notices it (the id-only search no longer names it) and preserves it.
-        var deleted = expected.Last(u => u != leaving);
+        var deleted = expected.Last(u => u != leaving && u != mover);
         await _server.DeleteAsync(deleted.Dn);
         var afterDelete = await _workspace.Apply("--debug");
         Expect.Exit(0, afterDelete);
