@@ -57,7 +57,11 @@ public sealed record ImportProgress(string Source, long UsersRead, long? TotalUs
 public abstract record DirectoryEntry;
 
 /// <summary>A user as the directory has it now (full read: one of all users; delta read: added or changed).</summary>
-public sealed record UserEntry(ImportedUser User) : DirectoryEntry;
+/// <param name="Checked">
+/// The connector already refused the user if <see cref="Core.Directory.ImportedUserCheck"/> finds a problem (and
+/// named the file and line or the DN when it did), so the engine need not check it again.
+/// </param>
+public sealed record UserEntry(ImportedUser User, bool Checked = false) : DirectoryEntry;
 
 /// <summary>A user the directory deleted (delta reads only).</summary>
 public sealed record DeletedEntry(string Id) : DirectoryEntry;

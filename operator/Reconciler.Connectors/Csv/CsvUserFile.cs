@@ -139,7 +139,7 @@ internal sealed class CsvUserFile(string shownPath, AttributeMapping? mapping, A
         if (ImportedUserCheck.Problem(user) is { } unsafeValue) return Skip(line, unsafeValue);
         values.Saw(groups);
         usersRead++;
-        return new UserEntry(user);
+        return new UserEntry(user, Checked: true);
     }
 
     /// <summary>

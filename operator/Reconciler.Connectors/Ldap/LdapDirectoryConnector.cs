@@ -251,7 +251,7 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
             if (user is null) problem = $"entry '{SafeText.Show(dn, 200)}' has no {attributes.Id} (spec.attributes.id): skipped";
             else if (ImportedUserCheck.Problem(user) is { } unsafeValue) problem = $"entry '{SafeText.Show(dn, 200)}': {unsafeValue}: skipped";
             else if (!_ids.Add(user.Id)) problem = $"entry '{SafeText.Show(dn, 200)}' has the id '{SafeText.Show(user.Id, 100)}' of an earlier entry: skipped";
-            if (problem is null) return new UserEntry(Marked(user!));
+            if (problem is null) return new UserEntry(Marked(user!), Checked: true);
             Complete = false;
             return new ProblemEntry($"{Session.Server}: {problem}");
         }

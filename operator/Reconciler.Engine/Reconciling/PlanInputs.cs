@@ -99,7 +99,7 @@ internal static class PlanInputs
                 if (changes.Count > 0 && changes.Find(stored.Id) is { } changed)
                 {
                     matched[changed.Index] = true;
-                    yield return new UserPair(changed.Row.Decode(_pool), stored.Provisioned);
+                    yield return new UserPair(changed.Decode(_pool), stored.Provisioned);
                 }
                 else if (read.Deleted.Contains(stored.Id))
                 {
@@ -115,7 +115,7 @@ internal static class PlanInputs
             {
                 if (matched[entry.Index]) continue;
                 if (unprovisionedOnly && !fresh && session.Find(read.Name, entry.Id)?.Provisioned is not null) continue;
-                yield return new UserPair(entry.Row.Decode(_pool), null);
+                yield return new UserPair(entry.Decode(_pool), null);
             }
         }
     }

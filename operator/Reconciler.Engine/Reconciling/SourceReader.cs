@@ -58,7 +58,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
                     if (end is not null) throw new DirectoryReadException(ErrorClass.Transient, $"source {name}: the connector yielded entries after the end of its read");
                     switch (entry)
                     {
-                        case UserEntry user: comparison.User(user.User); break;
+                        case UserEntry user: comparison.User(user.User, user.Checked); break;
                         case DeletedEntry deleted: comparison.Deleted(deleted.Id); break;
                         case PresentEntry present: comparison.Present(present.Id); break;
                         case ProblemEntry problem: comparison.Problem(problem.Message); break;
@@ -200,9 +200,9 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             public bool Yielded;
         }
 
-        public void User(ImportedUser user)
+        public void User(ImportedUser user, bool isChecked = false)
         {
-            if (ImportedUserCheck.Problem(user) is { } problem)
+            if (!isChecked && ImportedUserCheck.Problem(user) is { } problem)
             {
                 Problem($"user {SafeText.Show(user.Id, 80)}: {problem}; skipped");
                 MarkSeen(user.Id);
