@@ -490,72 +490,28 @@ public sealed class SambaDcServer : IAsyncDisposable
     {
         string[] arguments = ["-i", "-M", "single", "--debuglevel=1", "-s", configFile];
         var commandLine = ExternalTool.FormatCommandLine(SambaPath, arguments);
-        var startInfo = new ProcessStartInfo(SambaPath)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => log.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => log.Add(e.Data);
-        try
-        {
-            process.Start();
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
-        {
-            process.Dispose();
-            throw new SambaStartException($"Cannot start {commandLine}: {e.Message}", e);
-        }
-
-        samba = process;
         // stdin stays open: `samba -i` terminates itself at EOF on stdin, i.e. also when this process dies (the watchdog
-        // below is the SIGKILL-proof backstop).
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // is the SIGKILL-proof backstop).
+        var process = ServerProcess.Launch(SambaPath, arguments, log, closeInput: false, (message, e) => new SambaStartException(message, e));
+        samba = process;
         watchdog = ServerProcess.StartWatchdog("samba", process.Id, Folder, "reconciler-samba-");
 
-        var clock = Stopwatch.StartNew();
-        var exited = process.WaitForExitAsync(CancellationToken.None);
-        while (true)
+        string? reason;
+        try
         {
-            string? reason = null;
-            if (exited.IsCompleted)
-            {
-                reason = $"it exited with code {process.ExitCode}";
-            }
-            else if (clock.Elapsed > options.StartTimeout)
-            {
-                reason = $"no answer to an LDAPS root DSE search within {options.StartTimeout.TotalSeconds:0.#} s";
-            }
-            else if (ct.IsCancellationRequested)
-            {
-                await StopCoreAsync().ConfigureAwait(false);
-                ct.ThrowIfCancellationRequested();
-            }
-
-            if (reason is not null)
-            {
-                await StopCoreAsync().ConfigureAwait(false);
-                throw new SambaStartException(
-                    $"Samba did not start ({reason}).\nCommand: {commandLine}\nFolder: {Folder}\n" +
-                    $"samba output tail:\n{log.Text}\nlog file tail:\n{LogFileTail()}");
-            }
-
-            if (await AnswersAsync(ct).ConfigureAwait(false))
-            {
-                return;
-            }
-
-            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+            reason = await ServerProcess.WaitUntilAnswersAsync(process, options.StartTimeout, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100),
+                AnswersAsync, "an LDAPS root DSE search", ct).ConfigureAwait(false);
         }
+        catch (OperationCanceledException)
+        {
+            await StopCoreAsync().ConfigureAwait(false);
+            throw;
+        }
+        if (reason is null) return;
+        await StopCoreAsync().ConfigureAwait(false);
+        throw new SambaStartException(
+            $"Samba did not start ({reason}).\nCommand: {commandLine}\nFolder: {Folder}\n" +
+            $"samba output tail:\n{log.Text}\nlog file tail:\n{LogFileTail()}");
     }
 
     private string LogFileTail()
@@ -574,28 +530,19 @@ public sealed class SambaDcServer : IAsyncDisposable
         }
     }
 
-    private async Task<bool> AnswersAsync(CancellationToken ct)
+    private async Task<bool> AnswersAsync(CancellationToken probe)
     {
-        using var probe = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        probe.CancelAfter(TimeSpan.FromSeconds(5));
-        try
-        {
-            if (!await ServerProcess.CanConnectAsync(LdapsPort, probe.Token).ConfigureAwait(false))
-            {
-                return false;
-            }
-
-            var result = await ExternalTool.RunAsync(
-                "ldapsearch",
-                ["-x", "-LLL", "-o", "nettimeout=2", "-H", LdapsUrl, "-D", AdminBindName, "-y", adminPasswordFile,
-                 "-b", "", "-s", "base", "defaultNamingContext"],
-                environment: TlsEnvironment(CaFile), cancellationToken: probe.Token).ConfigureAwait(false);
-            return result.Succeeded && result.StandardOutput.Contains(BaseDN, StringComparison.OrdinalIgnoreCase);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        if (!await ServerProcess.CanConnectAsync(LdapsPort, probe).ConfigureAwait(false))
         {
             return false;
         }
+
+        var result = await ExternalTool.RunAsync(
+            "ldapsearch",
+            ["-x", "-LLL", "-o", "nettimeout=2", "-H", LdapsUrl, "-D", AdminBindName, "-y", adminPasswordFile,
+             "-b", "", "-s", "base", "defaultNamingContext"],
+            environment: TlsEnvironment(CaFile), cancellationToken: probe).ConfigureAwait(false);
+        return result.Succeeded && result.StandardOutput.Contains(BaseDN, StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task StopCoreAsync()

@@ -454,103 +454,41 @@ public sealed class SlapdServer : IAsyncDisposable
         var commandLine = ExternalTool.FormatCommandLine(SlapdPath, arguments);
         log.Clear();
 
-        var startInfo = new ProcessStartInfo(SlapdPath)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => log.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => log.Add(e.Data);
-        try
-        {
-            process.Start();
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
-        {
-            process.Dispose();
-            throw new SlapdStartException($"Cannot start {commandLine}: {e.Message}", e);
-        }
-
+        var process = ServerProcess.Launch(SlapdPath, arguments, log, closeInput: true, (message, e) => new SlapdStartException(message, e));
         slapd = process;
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         watchdog = ServerProcess.StartWatchdog("slapd", process.Id, Folder, "reconciler-slapd-");
 
-        var clock = Stopwatch.StartNew();
-        var exited = process.WaitForExitAsync(CancellationToken.None); // completes once slapd exited and its output is drained
-        while (true)
+        string? reason;
+        try
         {
-            if (exited.IsCompleted)
-            {
-                var exitCode = process.ExitCode;
-                var tail = log.Text;
-                var inUse = tail.Contains("errno=98", StringComparison.Ordinal) ||
-                            tail.Contains("Address already in use", StringComparison.Ordinal);
-                await StopCoreAsync().ConfigureAwait(false);
-                return (inUse, $"it exited with code {exitCode}", commandLine, tail);
-            }
-
-            if (clock.Elapsed > options.StartTimeout)
-            {
-                await StopCoreAsync().ConfigureAwait(false);
-                return (false, $"no answer to a root DSE search within {options.StartTimeout.TotalSeconds:0.#} s", commandLine, log.Text);
-            }
-
-            if (ct.IsCancellationRequested)
-            {
-                await StopCoreAsync().ConfigureAwait(false);
-                ct.ThrowIfCancellationRequested();
-            }
-
-            // Whatever accepts on the port may not be this slapd (a port taken meanwhile): stop probing once slapd exits.
-            using (var probe = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                probe.CancelAfter(TimeSpan.FromSeconds(3));
-                var answers = AnswersAsync(probe.Token);
-                if (await Task.WhenAny(answers, exited).ConfigureAwait(false) == exited)
-                {
-                    await probe.CancelAsync().ConfigureAwait(false);
-                }
-
-                if (await answers.ConfigureAwait(false))
-                {
-                    return null;
-                }
-            }
-
-            await Task.Delay(25, CancellationToken.None).ConfigureAwait(false);
+            reason = await ServerProcess.WaitUntilAnswersAsync(process, options.StartTimeout, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(25),
+                AnswersAsync, "a root DSE search", ct).ConfigureAwait(false);
         }
+        catch (OperationCanceledException)
+        {
+            await StopCoreAsync().ConfigureAwait(false);
+            throw;
+        }
+        if (reason is null) return null;
+        var tail = log.Text;
+        var inUse = process.HasExited && (tail.Contains("errno=98", StringComparison.Ordinal) || tail.Contains("Address already in use", StringComparison.Ordinal));
+        await StopCoreAsync().ConfigureAwait(false);
+        return (inUse, reason, commandLine, tail);
     }
 
     private async Task<bool> AnswersAsync(CancellationToken probe)
     {
-        try
-        {
-            if (!await ServerProcess.CanConnectAsync(Port, probe).ConfigureAwait(false) ||
-                (options.Tls && !await ServerProcess.CanConnectAsync(tlsPort, probe).ConfigureAwait(false)))
-            {
-                return false;
-            }
-
-            var result = await ExternalTool.RunAsync(
-                "ldapsearch",
-                ["-x", "-LLL", "-o", "nettimeout=2", "-H", Url, "-b", "", "-s", "base", "namingContexts"],
-                cancellationToken: probe).ConfigureAwait(false);
-            return result.Succeeded && result.StandardOutput.Contains(options.BaseDN, StringComparison.OrdinalIgnoreCase);
-        }
-        catch (OperationCanceledException)
+        if (!await ServerProcess.CanConnectAsync(Port, probe).ConfigureAwait(false) ||
+            (options.Tls && !await ServerProcess.CanConnectAsync(tlsPort, probe).ConfigureAwait(false)))
         {
             return false;
         }
+
+        var result = await ExternalTool.RunAsync(
+            "ldapsearch",
+            ["-x", "-LLL", "-o", "nettimeout=2", "-H", Url, "-b", "", "-s", "base", "namingContexts"],
+            cancellationToken: probe).ConfigureAwait(false);
+        return result.Succeeded && result.StandardOutput.Contains(options.BaseDN, StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task StopCoreAsync()
