@@ -67,6 +67,13 @@ internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions 
         return owners.Find(email) is { } owner ? EmailHolder.Of(owner) : null;
     }
 
+    /// <summary>
+    /// The registry row holding an email as the plan began, when nothing in this plan has taken or released the
+    /// email since; null otherwise.
+    /// </summary>
+    public ProvisionedUser? StoredEmailOwner(string email) =>
+        _emails.ContainsKey(EmailKey.Of(email)) ? null : owners.Find(email);
+
     public void ClaimEmail(ProvisionedUser user) =>
         _emails[EmailKey.Of(user.Email)] = new Held(_names.Of(user.Source), _names.Of(user.Mapping), _ids.Add(user.ExternalId));
 

@@ -132,12 +132,50 @@ internal sealed class SourcePlanner(SourceInput input, SnapshotState snapshot, S
         if (!winner.Spec.AutoImportNewUsers) return;
         if (book.EmailOwner(user.Email) is { } owner)
         {
+            if (owner.Source == _name && Leaving(owner, user.Email) is { } previous)
+            {
+                Rebind(previous, user, winner);
+                return;
+            }
             book.Conflict(_name, user.Id, user.Email, winner.Name, owner);
             return;
         }
         var created = Provisioning.New(_name, user, winner, Now);
         book.ClaimEmail(created);
         book.Add(new Create(created, winner.CreateReason), _namespace);
+    }
+
+    /// <summary>
+    /// A new directory id whose email a user of this same source is leaving (preserved, disabled, or removed by this
+    /// plan): the person came back (deleted and created again in the identity provider, a rehire). The registry row,
+    /// with its data, moves to the new id and is active again, instead of a conflict that would leave the person
+    /// without their backups.
+    /// </summary>
+    private void Rebind(ProvisionedUser previous, ImportedUser user, CompiledMapping winner)
+    {
+        var after = Provisioning.Desired(previous, user, winner, emailAllowed: true, Now) with { ExternalId = user.Id };
+        var fields = new List<FieldChange> { new("externalId", previous.ExternalId, user.Id) };
+        fields.AddRange(Provisioning.Changes(previous, after));
+        book.MoveEmail(previous, after);
+        var reason = $"came back under a new id with the email of {(previous.State == UserState.Active ? "departing" : previous.State.ToString().ToLowerInvariant())} " +
+            $"user {previous.ExternalId}; matches mapping {winner.Name}";
+        book.Add(previous.State == UserState.Active ? new Update(previous, after, fields, reason) : new Restore(previous, after, fields, reason), _namespace);
+    }
+
+    /// <summary>
+    /// The registry row of this source holding an email that its person is leaving: preserved or disabled already,
+    /// or being removed by this very plan (whose removal the re-binding then replaces). Null when the holder stays.
+    /// </summary>
+    private ProvisionedUser? Leaving(EmailHolder owner, string email)
+    {
+        var index = _removals.FindIndex(r => r.ExternalId == owner.ExternalId);
+        if (index >= 0)
+        {
+            var removed = _removals[index].Before!;
+            _removals.RemoveAt(index);
+            return removed;
+        }
+        return book.StoredEmailOwner(email) is { State: not UserState.Active } stored && stored.ExternalId == owner.ExternalId ? stored : null;
     }
 
     private void PlanExisting(ProvisionedUser row, ImportedUser user, CompiledMapping? winner, bool lastTry)
@@ -166,6 +204,8 @@ internal sealed class SourcePlanner(SourceInput input, SnapshotState snapshot, S
 
         var after = Provisioning.Desired(row, user, winner, emailAllowed, Now);
         if (after.Email != row.Email) book.MoveEmail(row, after);
+        // A restored user holds their email again: nobody new may be re-bound to it (see Leaving).
+        else if (row.State != UserState.Active && after.Email.Length > 0) book.ClaimEmail(after);
         var fields = Provisioning.Changes(row, after);
         if (row.State != UserState.Active)
         {

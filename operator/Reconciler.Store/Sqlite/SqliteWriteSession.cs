@@ -228,6 +228,13 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
     {
         var user = change.After;
         var before = change.Before;
+        // Re-bound to a new directory id: the old id's row gives up its registry part (checked at the version the
+        // plan read), and the new id's row takes it, with what the old one had, as a provisioning of its own.
+        if (before is not null && before.ExternalId != user.ExternalId)
+        {
+            Release(before);
+            before = null;
+        }
         var write = before is null
             ? _create ??= new WriteStatement(_writer, UsersTable.Create)
             : _update ??= new WriteStatement(_writer, UsersTable.Update);
@@ -270,6 +277,21 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
         throw new StoreConflictException(before is null
             ? $"user {user.Source}/{user.ExternalId} was provisioned by another writer meanwhile"
             : $"user {user.Source}/{user.ExternalId} was changed by another writer meanwhile (expected version {before.Version})");
+    }
+
+    /// <summary>Takes a re-bound user's registry part off their old id's row (compare-and-swap on its version).</summary>
+    private void Release(Core.Registry.ProvisionedUser row)
+    {
+        var sourceId = Id(row.Source);
+        foreach (var sql in new[] { UsersTable.DeleteReleased, UsersTable.Release })
+        {
+            var release = Statement(_writer, sql);
+            release.Bind(1, sourceId);
+            release.Bind(2, row.ExternalId);
+            release.Bind(3, row.Version);
+            if (release.Execute() > 0) return;
+        }
+        throw new StoreConflictException($"user {row.Source}/{row.ExternalId} was changed by another writer meanwhile (expected version {row.Version})");
     }
 
     /// <summary>SQLite's error as the store's, naming the file (a full disk, a refused row); the transaction is left to roll back.</summary>

@@ -38,6 +38,18 @@ internal static class UsersTable
     public const string DropImported =
         "UPDATE users SET imported = NULL, imported_hash = NULL WHERE source_id = $source AND external_id = $id AND state IS NOT NULL";
 
+    /// <summary>Takes the registry part off a row still at the version planned from (a user re-bound to a new id).</summary>
+    public const string Release = """
+        UPDATE users SET version = 0, state = NULL, email = NULL, email_key = NULL, user_name = NULL, display_name = NULL,
+            given_name = NULL, surname = NULL, department = NULL, title = NULL, mapping = NULL, profile = NULL,
+            storage_region = NULL, quota_bytes = NULL, quota_policy = NULL, login_mechanism = NULL, created_at = NULL, updated_at = NULL
+        WHERE source_id = $source AND external_id = $id AND version = $expected AND state IS NOT NULL AND imported IS NOT NULL
+        """;
+
+    /// <summary>Releasing a row with no imported entry leaves nothing in it: it goes (at the version planned from).</summary>
+    public const string DeleteReleased =
+        "DELETE FROM users WHERE source_id = $source AND external_id = $id AND version = $expected AND state IS NOT NULL AND imported IS NULL";
+
     public const string DeleteUnprovisioned = "DELETE FROM users WHERE source_id = $source AND external_id = $id AND state IS NULL";
 
     /// <summary>

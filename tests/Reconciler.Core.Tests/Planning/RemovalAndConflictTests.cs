@@ -190,6 +190,46 @@ public sealed class RemovalAndConflictTests
     }
 
     [Fact]
+    public void Plan_APreservedUserWhoComesBackUnderANewIdWithTheSameEmail_IsReboundAndRestored_NotAConflict()
+    {
+        var world = Provisioned();
+        world.Import("hr", User("ann", groups: ["eng"]), User("bob", groups: ["eng"]));
+        world.Apply(world.Plan());
+        var preserved = world.Row("hr", "cy");
+        // Deleted and created again in the identity provider: a new id, the same person and email.
+        world.Import("hr", User("ann", groups: ["eng"]), User("bob", groups: ["eng"]), User("cy-2", email: preserved.Email, groups: ["eng"]));
+
+        var plan = world.Plan();
+
+        Assert.Empty(plan.Conflicts);
+        var restore = Assert.IsType<Restore>(Assert.Single(plan.Changes));
+        Assert.Equal(("cy", "cy-2", UserState.Active), (restore.Previous.ExternalId, restore.ExternalId, restore.After.State));
+        Assert.Equal(preserved.CreatedAt, restore.After.CreatedAt);
+        Assert.Contains(new FieldChange("externalId", "cy", "cy-2"), restore.Fields);
+        world.Apply(plan);
+        Assert.Equal(["ann", "bob", "cy-2"], world.Registry.Select(r => r.ExternalId).Order());
+        Assert.True(world.Plan().IsEmpty);
+    }
+
+    [Fact]
+    public void Plan_ANewIdWithTheEmailOfAnActiveUser_OrOfAnotherSourcesPreservedUser_IsAConflict()
+    {
+        var world = Provisioned().Source("ad").Mapping("ad-all", "ad", 1);
+        var ann = world.Row("hr", "ann");
+        world.Import("hr", User("ann", groups: ["eng"]), User("bob", groups: ["eng"]), User("cy", groups: ["eng"]), User("ann-2", email: ann.Email, groups: ["eng"]));
+        Assert.Equal("ann-2", Assert.Single(world.Plan().Conflicts).ExternalId);
+
+        world.Import("hr", User("ann", groups: ["eng"]), User("bob", groups: ["eng"]));
+        world.Apply(world.Plan());
+        world.Import("ad", User("ad-cy", email: world.Row("hr", "cy").Email));
+        var plan = world.Plan();
+
+        Assert.Equal(UserState.Preserved, world.Row("hr", "cy").State);
+        Assert.Equal("ad-cy", Assert.Single(plan.Conflicts).ExternalId);
+        Assert.Empty(plan.Changes);
+    }
+
+    [Fact]
     public void Plan_EmailChangeToATakenAddressKeepsTheOldEmail()
     {
         var world = new World().Source("hr").Mapping("m", "hr", 1).Import("hr", User("ann"), User("bob"));

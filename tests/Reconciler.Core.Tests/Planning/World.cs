@@ -96,11 +96,18 @@ internal sealed class World
     public Plan Plan(bool allowDeletions = false, DateTimeOffset? now = null) =>
         ProvisioningPlanner.Plan(Desired, Snapshots, Registry, new PlanOptions(now ?? T0, allowDeletions));
 
-    /// <summary>Applies a plan to the in-memory registry the way the store does: each change's After replaces its row.</summary>
+    /// <summary>
+    /// Applies a plan to the in-memory registry the way the store does: each change's After replaces its row (a row
+    /// re-bound to a new id leaves its old one).
+    /// </summary>
     public World Apply(Plan plan)
     {
         var rows = Registry.ToDictionary(r => (r.Source, r.ExternalId));
-        foreach (var change in plan.Changes) rows[(change.Source, change.ExternalId)] = change.After;
+        foreach (var change in plan.Changes)
+        {
+            if (change.Before is { } before && before.ExternalId != change.ExternalId) rows.Remove((before.Source, before.ExternalId));
+            rows[(change.Source, change.ExternalId)] = change.After;
+        }
         Registry = rows.Values.ToList();
         return this;
     }

@@ -46,12 +46,19 @@ public sealed class ReconcilePropertiesTests : IDisposable
                 var reads = new List<SourceRead>();
                 foreach (var source in desired.Sources) reads.Add(await reader.ReadAsync(source, "/", store, null, default));
                 var allow = random.Next(3) > 0;
-                var outcome = await reconciliation.RunAsync(store, desired, reads, new ReconcileOptions(AllowDeletions: allow), default);
+                var applied = new Reconciler.Core.Planning.PlanCollector();
+                var outcome = await reconciliation.RunAsync(store, desired, reads, new ReconcileOptions(AllowDeletions: allow) { Observer = applied }, default);
                 Assert.True(outcome.Committed, context);
 
                 var registry = new List<ProvisionedUser>();
                 await foreach (var user in store.ListUsersAsync(new UserQuery(), default)) registry.Add(user);
                 var present = registry.Select(r => (r.Source, r.ExternalId)).ToHashSet();
+                // A row leaves its id only to follow its person to a new one (re-bound), with its data.
+                foreach (var moved in applied.Changes.Where(c => c.Before is { } b && b.ExternalId != c.ExternalId))
+                {
+                    Assert.True(everyone.Remove((moved.Before!.Source, moved.Before.ExternalId)), $"{context}: {moved.Before.ExternalId} was re-bound but not provisioned");
+                    everyone.Add((moved.Source, moved.ExternalId));
+                }
                 Assert.True(everyone.IsSubsetOf(present), $"{context}: a provisioned user left the registry");
                 everyone.UnionWith(present);
                 Assert.True(registry.GroupBy(r => r.Email.ToUpperInvariant()).All(g => g.Count() == 1), $"{context}: two provisioned users share an email");

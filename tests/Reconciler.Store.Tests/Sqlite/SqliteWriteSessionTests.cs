@@ -35,6 +35,31 @@ public sealed class SqliteWriteSessionTests : StoreTest
     }
 
     [Fact]
+    public async Task ARestoreToANewId_MovesTheRegistryRowThere_AndLeavesNothingUnderTheOldId()
+    {
+        var provisioned = (await ProvisionAsync(1))[0];
+        await WriteAsync(session =>
+        {
+            session.RemoveImported("corp", provisioned.ExternalId);
+            session.Apply(Sample.Preserve(provisioned), null, Sample.Context());
+        });
+        var preserved = (await FindAsync("corp", provisioned.ExternalId))!.Provisioned!;
+        var comeBack = Sample.Imported(1) with { Id = "id-new" };
+        var rebind = new Restore(preserved, preserved with { ExternalId = "id-new", State = UserState.Active, UpdatedAt = Sample.Now.AddHours(1) },
+            [new FieldChange("externalId", preserved.ExternalId, "id-new")], "came back under a new id");
+
+        await WriteAsync(session => session.Apply(rebind, ImportedRow.Of(comeBack), Sample.Context("rev-2")));
+
+        Assert.Null(await FindAsync("corp", provisioned.ExternalId));
+        var moved = (await FindAsync("corp", "id-new"))!;
+        Assert.Equal((UserState.Active, provisioned.Email, provisioned.CreatedAt), (moved.Provisioned!.State, moved.Provisioned.Email, moved.Provisioned.CreatedAt));
+        Assert.NotNull(moved.Imported);
+        Assert.Equal(new StateCounts(1, 0, 0), (await ReadAsync(s => s.Source("corp")))!.Users);
+        // A stale plan of the old id (version moved on) is refused, not applied twice.
+        await Assert.ThrowsAsync<StoreConflictException>(() => WriteAsync(session => session.Apply(rebind, null, Sample.Context("rev-3"))));
+    }
+
+    [Fact]
     public async Task RemoveImported_OfAProvisionedUser_KeepsTheRegistryRow()
     {
         var provisioned = await ProvisionAsync(1, 2);
