@@ -7,6 +7,41 @@ namespace Reconciler.Store.Sqlite;
 /// <summary>How stores written by earlier versions are brought up to the current schema. Shipped steps never change.</summary>
 internal static class SqliteMigrations
 {
+    /// <summary>
+    /// v3 → v4: SCIM sources. Each has at most one bearer token (its SHA-256; a new token replaces the old), and keeps
+    /// the resources its identity provider pushed as JSON (what GET returns), unique by userName or displayName
+    /// (upper-cased) per source and kind, with the group members listed for lookups both ways. The users derived from
+    /// them are the source's imported entries in <c>users</c>, as for any other source.
+    /// </summary>
+    public const string V3ToV4 = """
+        CREATE TABLE scim_tokens (
+            source_id  INTEGER NOT NULL PRIMARY KEY REFERENCES sources (id),
+            hash       BLOB    NOT NULL,
+            created_at TEXT    NOT NULL,   -- ISO-8601 UTC
+            expires_at TEXT    NOT NULL
+        );
+        CREATE TABLE scim_resources (
+            source_id   INTEGER NOT NULL REFERENCES sources (id),
+            kind        TEXT    NOT NULL CHECK (kind IN ('User', 'Group')),
+            id          TEXT    NOT NULL,
+            name_key    TEXT    NOT NULL,  -- userName (User) or displayName (Group), upper-cased
+            external_id TEXT,
+            version     INTEGER NOT NULL,
+            created_at  TEXT    NOT NULL,
+            updated_at  TEXT    NOT NULL,
+            body        TEXT    NOT NULL,  -- the resource as JSON, meta aside
+            PRIMARY KEY (source_id, kind, id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX scim_resources_by_name ON scim_resources (source_id, kind, name_key);
+        CREATE TABLE scim_members (
+            source_id INTEGER NOT NULL REFERENCES sources (id),
+            group_id  TEXT    NOT NULL,
+            user_id   TEXT    NOT NULL,
+            PRIMARY KEY (source_id, group_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX scim_members_by_user ON scim_members (source_id, user_id, group_id);
+        """;
+
     /// <summary>v1 → v2: the spec a status was recorded for, so folder resources get a generation that moves when they change.</summary>
     public const string V1ToV2 = """
         ALTER TABLE statuses ADD COLUMN spec_hash TEXT NOT NULL DEFAULT '';
@@ -20,7 +55,7 @@ internal static class SqliteMigrations
     /// Should two registry rows share an email (only possible by editing the file by hand), the later one keeps its
     /// email but not the uniqueness guard.
     /// </summary>
-    public static void V2ToV3(SqliteConnection connection, string currentSchema)
+    public static void V2ToV3(SqliteConnection connection, string v3Schema)
     {
         SqliteSchema.Execute(connection, """
             ALTER TABLE sources RENAME TO sources_v2;
@@ -31,7 +66,7 @@ internal static class SqliteMigrations
             DROP INDEX IF EXISTS users_by_email;
             DROP INDEX IF EXISTS users_by_state;
             """);
-        SqliteSchema.Execute(connection, currentSchema);
+        SqliteSchema.Execute(connection, v3Schema);
         SqliteSchema.Execute(connection, """
             INSERT INTO sources (name, cursor, complete, failed, problems, read_at, duration_ms, groups_seen, full_read_at, snapshot_seq)
                 SELECT name, cursor, complete, failed, problems, read_at, duration_ms, groups_seen, read_at, 1 FROM sources_v2;

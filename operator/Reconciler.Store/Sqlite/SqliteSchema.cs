@@ -12,7 +12,7 @@ internal static class SqliteSchema
     /// <summary>Marks the file as a reconciler store (PRAGMA application_id, "RCNL").</summary>
     public const int ApplicationId = 0x52434E4C;
 
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>
     /// v3. One row per user and source in <c>users</c>: what the directory says (<c>imported</c>, an encoded
@@ -20,7 +20,7 @@ internal static class SqliteSchema
     /// (<c>state</c> and the provisioning columns, NULL until the user is provisioned). Keeping both in one row
     /// means importing and provisioning a user is one B-tree write, and planning a source is one scan in id order.
     /// </summary>
-    private const string Current = """
+    private const string V3 = """
         CREATE TABLE store_meta (
             key   TEXT    NOT NULL PRIMARY KEY,
             value INTEGER NOT NULL
@@ -106,6 +106,9 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>v4: v3 plus what SCIM sources keep (<see cref="SqliteMigrations.V3ToV4"/>).</summary>
+    private const string Current = V3 + SqliteMigrations.V3ToV4;
+
     /// <summary>What an existing file says about itself, read without changing it.</summary>
     public sealed record Header(int ApplicationId, int Version, long Objects);
 
@@ -154,7 +157,8 @@ internal static class SqliteSchema
         else
         {
             if (header.Version == 1) Execute(connection, SqliteMigrations.V1ToV2);
-            SqliteMigrations.V2ToV3(connection, Current);
+            if (header.Version <= 2) SqliteMigrations.V2ToV3(connection, V3);
+            Execute(connection, SqliteMigrations.V3ToV4);
         }
         Execute(connection, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {CurrentVersion};");
         transaction.Commit();

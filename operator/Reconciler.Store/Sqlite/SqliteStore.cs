@@ -12,7 +12,7 @@ namespace Reconciler.Store.Sqlite;
 /// readers (status page, <c>users list</c>) run beside a writer. SQLite runs in-process, so calls complete
 /// synchronously; their tasks are already finished when returned.
 /// </summary>
-public sealed class SqliteStore : IReconcilerStore
+public sealed partial class SqliteStore : IReconcilerStore, IScimStore
 {
     /// <summary>How long a call waits for another process's write to end before it says the store is busy (as busy_timeout).</summary>
     private const int BusySeconds = 5;

@@ -115,9 +115,10 @@ public sealed class SqliteMigrationTests : IDisposable
         using var connection = folder.Connect();
         Assert.Equal(SqliteSchema.CurrentVersion, StoreFolder.Scalar(connection, "PRAGMA user_version"));
         Assert.Equal(0, StoreFolder.Scalar(connection, "SELECT count(*) FROM users WHERE state IS NOT NULL AND email <> '' AND email_key IS NOT upper(email)"));
-        Assert.Equal(["audit", "pending", "sources", "sqlite_sequence", "statuses", "store_meta", "users"],
+        Assert.Equal(["audit", "pending", "scim_members", "scim_resources", "scim_tokens", "sources", "sqlite_sequence", "statuses", "store_meta", "users"],
             Names(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"));
-        Assert.Equal(["users_by_email"], Names(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"));
+        Assert.Equal(["scim_members_by_user", "scim_resources_by_name", "users_by_email"],
+            Names(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"));
     }
 
     [Fact]

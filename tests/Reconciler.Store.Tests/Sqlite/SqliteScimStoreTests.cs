@@ -1,0 +1,110 @@
+using Reconciler.Store.Contract;
+using Reconciler.Store.Sqlite;
+
+namespace Reconciler.Store.Tests.Sqlite;
+
+public sealed class SqliteScimStoreTests : StoreTest
+{
+    private static ScimWrite Create(string id, string userName, int user) =>
+        new("scim", ScimKind.User, id, null, new ScimResourceBody(userName, null, $$"""{"id":"{{id}}","userName":"{{userName}}"}""", []),
+            Sample.Now, [ImportedRow.Of(Sample.Imported(user) with { Id = id })], []);
+
+    [Fact]
+    public async Task ACreatedUser_IsFoundByIdAndByNameIgnoringCase_WithItsImportedEntryMarkedForTheNextPlan()
+    {
+        var stored = await Store.WriteResourceAsync(Create("u-1", "Ada@Example.com", 1), default);
+
+        Assert.Equal(1, stored!.Version);
+        Assert.Equal("u-1", (await Store.FindResourceByNameAsync("scim", ScimKind.User, "ADA@example.COM", default))!.Id);
+        Assert.Equal("""{"id":"u-1","userName":"Ada@Example.com"}""", (await Store.GetResourceAsync("scim", ScimKind.User, "u-1", default))!.Json);
+        await using var session = await Store.OpenReadAsync(default);
+        Assert.NotNull(session.Find("scim", "u-1")!.Imported);
+        Assert.Equal(1, session.Source("scim")!.ImportedUsers);
+        Assert.Equal([new PendingEntry("scim", "u-1", PendingKind.Written)], session.Pending("scim"));
+    }
+
+    [Fact]
+    public async Task ASecondUserWithTheSameNameInAnotherCase_IsRefused_AndNothingOfItIsStored()
+    {
+        await Store.WriteResourceAsync(Create("u-1", "ada@example.com", 1), default);
+
+        var refused = await Assert.ThrowsAsync<ScimConflictException>(() => Store.WriteResourceAsync(Create("u-2", "ADA@example.com", 2), default));
+
+        Assert.False(refused.VersionMismatch);
+        Assert.Contains("userName", refused.Message);
+        Assert.Null(await Store.GetResourceAsync("scim", ScimKind.User, "u-2", default));
+        await using var session = await Store.OpenReadAsync(default);
+        Assert.Null(session.Find("scim", "u-2"));
+        Assert.Equal(1, session.Source("scim")!.ImportedUsers);
+    }
+
+    [Fact]
+    public async Task ReplaceAndDelete_CompareTheVersion_AndADeleteDropsTheImportedEntry()
+    {
+        await Store.WriteResourceAsync(Create("u-1", "ada@example.com", 1), default);
+        var body = new ScimResourceBody("ada@example.com", "ext-1", """{"id":"u-1","userName":"ada@example.com","title":"CTO"}""", []);
+
+        var replaced = await Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.User, "u-1", 1, body, Sample.Now.AddMinutes(1), [], []), default);
+        var stale = await Assert.ThrowsAsync<ScimConflictException>(() =>
+            Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.User, "u-1", 1, body, Sample.Now, [], []), default));
+        await Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.User, "u-1", 2, null, Sample.Now, [], ["u-1"]), default);
+        var gone = await Assert.ThrowsAsync<ScimNotFoundException>(() =>
+            Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.User, "u-1", 3, null, Sample.Now, [], ["u-1"]), default));
+
+        Assert.Equal((2L, "ext-1"), (replaced!.Version, replaced.ExternalId));
+        Assert.Equal(Sample.Now.AddMinutes(1), replaced.UpdatedAt);
+        Assert.True(stale.VersionMismatch);
+        Assert.Contains("not found", gone.Message);
+        await using var session = await Store.OpenReadAsync(default);
+        Assert.Null(session.Find("scim", "u-1"));
+        Assert.Equal(0, session.Source("scim")!.ImportedUsers);
+    }
+
+    [Fact]
+    public async Task GroupMembers_AreListedBothWays_AndADeletedUserLeavesItsGroups()
+    {
+        await Store.WriteResourceAsync(Create("u-1", "ada@example.com", 1), default);
+        await Store.WriteResourceAsync(Create("u-2", "alan@example.com", 2), default);
+        var group = new ScimResourceBody("Engineering", null, """{"id":"g-1","displayName":"Engineering"}""", ["u-2", "u-1"]);
+        await Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.Group, "g-1", null, group, Sample.Now, [], []), default);
+
+        Assert.Equal(["u-1", "u-2"], (await Store.GetResourceAsync("scim", ScimKind.Group, "g-1", default))!.Members.Order());
+        Assert.Equal(["g-1"], await Store.GroupsOfAsync("scim", "u-1", default));
+        await Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.User, "u-1", 1, null, Sample.Now, [], ["u-1"]), default);
+        Assert.Empty(await Store.GroupsOfAsync("scim", "u-1", default));
+        Assert.Equal(["u-2"], (await Store.GetResourceAsync("scim", ScimKind.Group, "g-1", default))!.Members);
+        Assert.Equal("g-1", (await Store.FindResourceByNameAsync("scim", ScimKind.Group, "engineering", default))!.Id);
+    }
+
+    [Fact]
+    public async Task ANewToken_ReplacesTheOldOne()
+    {
+        await Store.SaveTokenAsync(new ScimToken("scim", [1, 2, 3], Sample.Now, Sample.Now.AddDays(365)), default);
+        await Store.SaveTokenAsync(new ScimToken("scim", [4, 5, 6], Sample.Now.AddDays(1), Sample.Now.AddDays(2)), default);
+
+        var token = await Store.FindTokenAsync("scim", default);
+
+        Assert.Equal([4, 5, 6], token!.Hash);
+        Assert.Equal(Sample.Now.AddDays(2), token.ExpiresAt);
+        Assert.Null(await Store.FindTokenAsync("other", default));
+    }
+
+    [Fact]
+    public async Task AV3Store_GetsTheScimTables_AndKeepsItsUsers()
+    {
+        await WriteAsync(session => session.Apply(Sample.Create(Sample.User(1)), Sample.Row(1), Sample.Context()));
+        await Store.DisposeAsync();
+        using (var connection = Folder.Connect())
+        {
+            StoreFolder.Execute(connection, "DROP TABLE scim_tokens; DROP TABLE scim_resources; DROP TABLE scim_members; PRAGMA user_version = 3;");
+        }
+
+        await using var reopened = await Folder.OpenAsync();
+
+        Assert.Null(await reopened.FindTokenAsync("scim", default));
+        await using var session = await reopened.OpenReadAsync(default);
+        Assert.NotNull(session.Find("corp", "id-0000001"));
+        using var check = Folder.Connect();
+        Assert.Equal(SqliteSchema.CurrentVersion, StoreFolder.Scalar(check, "PRAGMA user_version"));
+    }
+}
