@@ -15,6 +15,7 @@ var root = new RootCommand("reconciler — declarative provisioning of endpoint-
     UsersCommand.Create(),
     AuditCommand.Create(),
     CrdsCommand.Create(),
+    ScimCommand.Create(),
 };
 root.Options.Add(debug);
 

@@ -24,7 +24,7 @@ public static class RunCommand
         var store = Options.Store();
         var listen = new Option<string>("--listen")
         {
-            Description = "Address to serve /healthz, /readyz and /metrics on",
+            Description = "Address to serve /healthz, /readyz, /metrics and the SCIM endpoint (/scim/v2) on",
             DefaultValueFactory = _ => "http://127.0.0.1:8080",
         };
         var workers = Options.Count("--workers", "Sources reconciled at once", 4);
@@ -52,10 +52,29 @@ public static class RunCommand
             var metrics = new ReconcilerMetrics();
             var readiness = new ReadinessState();
             await using var opened = await StoreLocation.OpenAsync(parse.GetValue(store)!, readOnly: false, ct);
+            using var desired = new FolderDesiredState(directory);
+            var reader = new Engine.Reconciling.SourceReader(CliServices.Connectors, CliServices.Secrets, CliServices.Clock, parse.GetValue(readTimeout) ?? Engine.Reconciling.SourceReader.DefaultIdleTimeout);
+            var sources = new SourceKeyReconciler(reader, CliServices.Reconciliation(logging), opened, CliServices.Clock,
+                logging.CreateLogger<SourceKeyReconciler>());
+            var service = new ReconcilerService(desired, sources, opened, new EngineMetrics(metrics), CliServices.Clock,
+                logging.CreateLogger<ReconcilerService>(), new EngineOptions { Workers = parse.GetValue(workers) });
+            var httpOptions = new ReconcilerHttpOptions();
+            if (opened is Store.Contract.IScimStore scim)
+            {
+                // SCIM writes go straight to the store and wake their source; tokens name sources of the current configuration.
+                var scimOptions = new Http.Scim.ScimOptions
+                {
+                    Store = scim,
+                    Source = name => service.Current?.Valid.Sources.FirstOrDefault(s => s.Key.QualifiedName == name),
+                    Enqueue = source => service.Enqueue(source.Key),
+                    Clock = CliServices.Clock,
+                };
+                httpOptions = httpOptions with { EndpointGroups = [routes => Http.Scim.ScimEndpoints.MapScim(routes, scimOptions)] };
+            }
             ReconcilerHttpHost http;
             try
             {
-                http = await ReconcilerHttpHost.StartAsync(parse.GetValue(listen)!, metrics, readiness, ct);
+                http = await ReconcilerHttpHost.StartAsync(parse.GetValue(listen)!, metrics, readiness, httpOptions, ct);
             }
             catch (Exception e) when (e is InvalidListenUrlException or ListenException)
             {
@@ -64,13 +83,7 @@ public static class RunCommand
             }
             await using (http)
             {
-                logger.LogInformation("serving /healthz, /readyz and /metrics on {Address}", http.Address);
-                using var desired = new FolderDesiredState(directory);
-                var reader = new Engine.Reconciling.SourceReader(CliServices.Connectors, CliServices.Secrets, CliServices.Clock, parse.GetValue(readTimeout) ?? Engine.Reconciling.SourceReader.DefaultIdleTimeout);
-                var sources = new SourceKeyReconciler(reader, CliServices.Reconciliation(logging), opened, CliServices.Clock,
-                    logging.CreateLogger<SourceKeyReconciler>());
-                var service = new ReconcilerService(desired, sources, opened, new EngineMetrics(metrics), CliServices.Clock,
-                    logging.CreateLogger<ReconcilerService>(), new EngineOptions { Workers = parse.GetValue(workers) });
+                logger.LogInformation("serving /healthz, /readyz, /metrics and /scim/v2 on {Address}", http.Address);
                 using var host = Host(service, logging);
                 await host.StartAsync(ct);
                 _ = service.FirstPass.ContinueWith(_ => readiness.MarkReady(), TaskScheduler.Default);

@@ -18,7 +18,8 @@ public static class CliServices
     public static readonly TimeProvider Clock = TimeProvider.System;
 
     public static readonly IReadOnlyList<IDirectoryConnector> Connectors =
-        [new CsvDirectoryConnector(), new LdapDirectoryConnector(LdapDialect.Ldap), new LdapDirectoryConnector(LdapDialect.ActiveDirectory)];
+        [new CsvDirectoryConnector(), new LdapDirectoryConnector(LdapDialect.Ldap), new LdapDirectoryConnector(LdapDialect.ActiveDirectory),
+         new Connectors.Scim.ScimPushConnector()];
 
     public static readonly ISecretResolver Secrets = new LocalSecretResolver();
 

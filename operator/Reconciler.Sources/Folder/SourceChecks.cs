@@ -61,17 +61,17 @@ internal static class SourceChecks
         {
             CheckLdap(document, spec.Type, spec.Ldap, findings);
         }
-        else if (spec.Type != DirectorySourceType.Csv)
+        else if (spec.Type is not (DirectorySourceType.Csv or DirectorySourceType.Scim))
         {
             findings.Add(document, "spec.type", $"type {spec.Type} is not supported yet");
         }
-        else if (string.IsNullOrEmpty(spec.Csv?.Path))
+        else if (spec.Type == DirectorySourceType.Csv && string.IsNullOrEmpty(spec.Csv?.Path))
         {
             findings.Add(document, "spec.csv.path", "a Csv source needs spec.csv.path: the CSV export, relative to this file");
         }
-        else
+        else if (spec.Type == DirectorySourceType.Csv)
         {
-            FieldChecks.FileExists(document, "spec.csv.path", spec.Csv.Path, findings);
+            FieldChecks.FileExists(document, "spec.csv.path", spec.Csv!.Path, findings);
         }
     }
 }

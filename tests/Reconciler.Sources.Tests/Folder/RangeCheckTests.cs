@@ -34,7 +34,6 @@ public sealed class RangeCheckTests
             """);
 
         config.AssertErrors(
-            "test.yaml:5:9: spec.type: type Scim is not supported yet",
             "test.yaml:6:17: spec.syncInterval: '99999999999999h' is out of range: syncInterval must be between 1s and 720h",
             "test.yaml:7:20: spec.scim.tokenTTL: '30m' is out of range: tokenTTL must be between 1h and 87600h",
             "test.yaml:15:17: spec.syncInterval: '1000000h' is out of range: syncInterval must be between 1s and 720h",

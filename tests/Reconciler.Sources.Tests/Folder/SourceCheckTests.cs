@@ -154,7 +154,6 @@ public sealed class SourceCheckTests
             """);
 
         config.AssertErrors(
-            "test.yaml:5:9: spec.type: type Scim is not supported yet",
             "test.yaml:6:20: spec.scim.tokenTTL: '1y' is not a duration; write e.g. 30s, 15m, 1h, 24h (units ms, s, m, h)");
     }
 

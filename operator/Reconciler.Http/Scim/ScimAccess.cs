@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Reconciler.Connectors.Scim;
+using Reconciler.Core.Resources;
+
+namespace Reconciler.Http.Scim;
+
+/// <summary>
+/// Who a request is: the Scim source whose bearer token it carries (its hash compared in constant time, refused once
+/// expired or replaced by a newer one), held to that token's rate (429 with Retry-After past it). The token is never
+/// echoed, logged or put in a message.
+/// </summary>
+internal sealed class ScimAccess(ScimOptions options)
+{
+    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _limiters = new(StringComparer.Ordinal);
+
+    public async Task<DirectorySource> AuthenticateAsync(HttpContext context, CancellationToken ct)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0) throw Unauthorized("the request has no Authorization header: send 'Authorization: Bearer TOKEN'");
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) throw Unauthorized("the Authorization header is not a Bearer token");
+        var token = header[7..].Trim();
+        var name = ScimBearerToken.SourceOf(token) ?? throw Unauthorized("the bearer token is not one this service issued");
+        var stored = await options.Store.FindTokenAsync(name, ct);
+        if (stored is null || !ScimBearerToken.Matches(token, stored.Hash))
+        {
+            throw Unauthorized("the bearer token is not valid (it was replaced by a newer one, or never issued)");
+        }
+        if (options.Clock.GetUtcNow() >= stored.ExpiresAt)
+        {
+            throw Unauthorized($"the bearer token expired at {stored.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: create a new one with 'reconciler scim token create'");
+        }
+        if (options.Source(name) is not { Spec.Type: DirectorySourceType.Scim } source)
+        {
+            throw Unauthorized("the bearer token belongs to a source that is no longer declared as a Scim source");
+        }
+        if (source.Spec.Suspend) throw new ScimException(503, null, $"source {name} is suspended: its writes are refused until it is resumed");
+        Limit(name);
+        return source;
+    }
+
+    /// <summary>Takes one request from the token's bucket, or refuses with 429 and when to come back.</summary>
+    private void Limit(string source)
+    {
+        var limiter = _limiters.GetOrAdd(source, _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.Burst,
+            TokensPerPeriod = Math.Max(1, options.RequestsPerSecond / 10),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+        using var lease = limiter.AttemptAcquire();
+        if (lease.IsAcquired) return;
+        var after = lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : TimeSpan.FromSeconds(1);
+        throw new ScimThrottledException(after);
+    }
+
+    private static ScimException Unauthorized(string detail) => new(401, null, detail);
+}
+
+/// <summary>Too many requests for the token: 429, to retry after <see cref="RetryAfter"/>.</summary>
+internal sealed class ScimThrottledException(TimeSpan retryAfter) : Exception("too many requests for this token")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

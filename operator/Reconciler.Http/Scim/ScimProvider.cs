@@ -1,0 +1,194 @@
+using System.Text.Json.Nodes;
+using Reconciler.Connectors.Scim;
+using Reconciler.Core.Directory;
+using Reconciler.Core.Resources;
+using Reconciler.Store.Contract;
+
+namespace Reconciler.Http.Scim;
+
+/// <summary>
+/// The SCIM operations on one source's Users and Groups (RFC 7644 §3.3–3.6): each write is validated, stored in one
+/// transaction with the imported entries it changes (a user; or the members whose groups a group write changed), and
+/// then enqueues a reconcile of the source. Writes of one provider run one at a time, so two requests never compute
+/// a user's groups from each other's half-done state.
+/// </summary>
+internal sealed class ScimProvider(ScimOptions options)
+{
+    private readonly SemaphoreSlim _writes = new(1, 1);
+
+    public IScimStore Store => options.Store;
+
+    public async Task<(JsonObject Resource, StoredScimResource Stored)> CreateAsync(DirectorySource source, ScimResourceType type, JsonObject body,
+        CancellationToken ct)
+    {
+        var resource = ScimResource.Validate(body, type);
+        var id = Guid.NewGuid().ToString();
+        resource["id"] = id;
+        await _writes.WaitAsync(ct);
+        try
+        {
+            var stored = await WriteAsync(source, type, id, null, resource, null, ct);
+            return (resource, stored!);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    public async Task<StoredScimResource> GetAsync(DirectorySource source, ScimResourceType type, string id, CancellationToken ct) =>
+        await Store.GetResourceAsync(source.Key.QualifiedName, Kind(type), id, ct) ?? throw NotFound(type, id);
+
+    public async Task<StoredScimResource> ReplaceAsync(DirectorySource source, ScimResourceType type, string id, JsonObject body, long? ifVersion,
+        CancellationToken ct)
+    {
+        var resource = ScimResource.Validate(body, type);
+        await _writes.WaitAsync(ct);
+        try
+        {
+            var before = await GetAsync(source, type, id, ct);
+            CheckVersion(before, ifVersion);
+            resource["id"] = id;
+            return (await WriteAsync(source, type, id, before.Version, resource, before, ct))!;
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    public async Task<StoredScimResource> PatchAsync(DirectorySource source, ScimResourceType type, string id, JsonNode body, long? ifVersion,
+        CancellationToken ct)
+    {
+        await _writes.WaitAsync(ct);
+        try
+        {
+            var before = await GetAsync(source, type, id, ct);
+            CheckVersion(before, ifVersion);
+            var current = (JsonObject)JsonNode.Parse(before.Json)!;
+            var patched = ScimPatch.Apply(current, body, type);
+            var resource = ScimResource.Validate(patched, type);
+            resource["id"] = id;
+            return (await WriteAsync(source, type, id, before.Version, resource, before, ct))!;
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    public async Task DeleteAsync(DirectorySource source, ScimResourceType type, string id, long? ifVersion, CancellationToken ct)
+    {
+        await _writes.WaitAsync(ct);
+        try
+        {
+            var before = await GetAsync(source, type, id, ct);
+            CheckVersion(before, ifVersion);
+            await WriteAsync(source, type, id, before.Version, null, before, ct);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>Stores the resource (null: deletes it) with the imported entries it changes, then wakes the source's reconcile.</summary>
+    private async Task<StoredScimResource?> WriteAsync(DirectorySource source, ScimResourceType type, string id, long? expected, JsonObject? resource,
+        StoredScimResource? before, CancellationToken ct)
+    {
+        var name = source.Key.QualifiedName;
+        var now = options.Clock.GetUtcNow();
+        var imported = new List<ImportedRow>();
+        var removed = new List<string>();
+        ScimResourceBody? body = null;
+        if (type == ScimResourceType.User)
+        {
+            if (resource is null)
+            {
+                removed.Add(id);
+            }
+            else
+            {
+                imported.Add(Row(ScimUserMapping.ToImportedUser(id, resource, await GroupNamesAsync(name, id, null, ct))));
+                body = new ScimResourceBody(Text(resource["userName"]), NullIfEmpty(Text(resource["externalId"])), resource.ToJsonString(), []);
+            }
+        }
+        else
+        {
+            var members = resource is null ? [] : MemberIds(resource);
+            var displayName = resource is null ? "" : Text(resource["displayName"]);
+            if (resource is not null) body = new ScimResourceBody(displayName, NullIfEmpty(Text(resource["externalId"])), resource.ToJsonString(), members);
+            var group = new GroupChange(id, resource is null ? null : displayName, members.ToHashSet(StringComparer.Ordinal));
+            foreach (var userId in Affected(before, group, displayName))
+            {
+                if (await Store.GetResourceAsync(name, ScimKind.User, userId, ct) is not { } user) continue;
+                var json = (JsonObject)JsonNode.Parse(user.Json)!;
+                imported.Add(Row(ScimUserMapping.ToImportedUser(userId, json, await GroupNamesAsync(name, userId, group, ct))));
+            }
+        }
+        var stored = await Store.WriteResourceAsync(new ScimWrite(name, Kind(type), id, expected, body, now, imported, removed), ct);
+        options.Enqueue(source);
+        return stored;
+    }
+
+    /// <summary>A group write's effect on its members: its new name (null: deleted) and members.</summary>
+    private sealed record GroupChange(string Id, string? Name, HashSet<string> Members);
+
+    /// <summary>The users whose groups change: members added or removed, and every member when the name changes.</summary>
+    private static IEnumerable<string> Affected(StoredScimResource? before, GroupChange change, string newName)
+    {
+        var old = before?.Members.ToHashSet(StringComparer.Ordinal) ?? [];
+        var renamed = before is not null && change.Name is not null
+            && !string.Equals(ScimNameOf(before), newName, StringComparison.Ordinal);
+        var affected = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var id in old) if (renamed || !change.Members.Contains(id)) affected.Add(id);
+        foreach (var id in change.Members) if (renamed || !old.Contains(id)) affected.Add(id);
+        return affected;
+    }
+
+    /// <summary>The displayNames of the groups a user is in, with <paramref name="change"/> laid over what is stored.</summary>
+    private async Task<IReadOnlyList<string>> GroupNamesAsync(string source, string userId, GroupChange? change, CancellationToken ct)
+    {
+        var ids = (await Store.GroupsOfAsync(source, userId, ct)).ToHashSet(StringComparer.Ordinal);
+        if (change is not null)
+        {
+            if (change.Name is not null && change.Members.Contains(userId)) ids.Add(change.Id);
+            else ids.Remove(change.Id);
+        }
+        var names = new List<string>(ids.Count);
+        foreach (var groupId in ids.Order(StringComparer.Ordinal))
+        {
+            if (change is not null && groupId == change.Id) names.Add(change.Name!);
+            else if (await Store.GetResourceAsync(source, ScimKind.Group, groupId, ct) is { } group) names.Add(ScimNameOf(group));
+        }
+        return names;
+    }
+
+    private static string ScimNameOf(StoredScimResource group) => Text(JsonNode.Parse(group.Json)?["displayName"]);
+
+    private static ImportedRow Row(ImportedUser user) =>
+        ImportedUserCheck.Problem(user) is { } problem
+            ? throw new ScimException(400, "invalidValue", problem)
+            : ImportedRow.Of(user);
+
+    private static List<string> MemberIds(JsonObject group) =>
+        group["members"] is JsonArray members
+            ? members.OfType<JsonObject>().Select(m => Text(m["value"])).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList()
+            : [];
+
+    private static void CheckVersion(StoredScimResource stored, long? ifVersion)
+    {
+        if (ifVersion is { } wanted && wanted != stored.Version)
+        {
+            throw new ScimException(412, null, $"the resource is at version {stored.Version}, not {wanted} (If-Match)");
+        }
+    }
+
+    public static ScimKind Kind(ScimResourceType type) => type == ScimResourceType.User ? ScimKind.User : ScimKind.Group;
+
+    public static ScimException NotFound(ScimResourceType type, string id) => new(404, null, $"{type.Name} {id} not found");
+
+    private static string Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
+}

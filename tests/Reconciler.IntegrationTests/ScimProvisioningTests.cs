@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Reconciler.IntegrationTests.Support;
+
+namespace Reconciler.IntegrationTests;
+
+/// <summary>
+/// An identity provider pushing users and groups into `reconciler run` over real HTTP on 127.0.0.1, in the shapes
+/// Microsoft Entra ID's provisioning service sends (test connection by filter, create, match, update with capitalised
+/// ops and "False" strings, group push, disable, delete), and the users it provisions as a result.
+/// </summary>
+public sealed class ScimProvisioningTests : IAsyncLifetime
+{
+    private const string Source = "entra";
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
+    private Workspace _workspace = null!;
+    private string _token = "";
+
+    public async Task InitializeAsync()
+    {
+        _workspace = Workspace.Empty();
+        Directory.CreateDirectory(_workspace.Config);
+        _workspace.Write("scim.yaml", """
+            apiVersion: provisioning.reconciler.dev/v1alpha1
+            kind: DirectorySource
+            metadata: {name: entra}
+            spec:
+              type: Scim
+              scim: {tokenTTL: 720h}
+              deletionGuard: {maxDeletePercent: 100}   # one user here: any preserve is 100% of the source
+            ---
+            apiVersion: provisioning.reconciler.dev/v1alpha1
+            kind: ProvisioningMapping
+            metadata: {name: engineering}
+            spec:
+              sourceRef: {name: entra}
+              priority: 10
+              filter: {groups: [Engineering]}
+              profile: laptops-engineering
+              storageRegion: eu-west
+              quota: 100Gi
+            ---
+            apiVersion: provisioning.reconciler.dev/v1alpha1
+            kind: ProvisioningMapping
+            metadata: {name: everyone}
+            spec:
+              sourceRef: {name: entra}
+              priority: 100
+              profile: laptops-standard
+              storageRegion: eu-west
+              quota: 50Gi
+            """);
+        var created = await _workspace.Run("scim", "token", "create", Source, "--config", Workspace.ConfigDir, "--store", Workspace.StoreFile);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        _token = created.Stdout.Trim();
+        Assert.StartsWith("scim1.", _token);
+        Assert.DoesNotContain(_token, created.Stderr);
+    }
+
+    public Task DisposeAsync()
+    {
+        _workspace.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path, string? json = null, string contentType = "application/scim+json", string? token = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? _token);
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, contentType);
+        return request;
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> SendAsync(RunningReconciler run, HttpRequestMessage request)
+    {
+        request.RequestUri = new Uri(run.BaseUrl + "/scim/v2" + request.RequestUri!.OriginalString);
+        var response = await run.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        if (text.Length > 0) Assert.Equal("application/scim+json", response.Content.Headers.ContentType?.MediaType);
+        return (response.StatusCode, body, response);
+    }
+
+    private async Task<JsonElement?> RegistryUserAsync(string email) =>
+        (await _workspace.Users()).Cast<JsonElement?>().FirstOrDefault(u => Expect.Str(u!.Value, "email") == email);
+
+    private async Task<JsonElement> SettledAsync(RunningReconciler run, string email, Func<JsonElement, bool> done)
+    {
+        JsonElement? last = null;
+        var settled = await Poll.UntilAsync(Settle, async () => (last = await RegistryUserAsync(email)) is { } user && done(user));
+        Assert.True(settled, $"{email} did not reach the expected state within {Settle.TotalSeconds} s (last: {last}):\n{run.Log}");
+        return last!.Value;
+    }
+
+    [Fact]
+    public async Task AnEntraConversation_ProvisionsUpdatesRegroupsDisablesAndPreservesTheUser()
+    {
+        await using var run = await RunningReconciler.StartAsync(_workspace, RunTests.ReadyTimeout);
+
+        // Test connection: a filter for a user that does not exist.
+        var probe = await SendAsync(run, Request(HttpMethod.Get, "/Users?filter=" + Uri.EscapeDataString("userName eq \"7c1bde33-none@contoso.com\"")));
+        Assert.Equal(HttpStatusCode.OK, probe.Status);
+        Assert.Equal(0, probe.Body.GetProperty("totalResults").GetInt32());
+
+        var create = await SendAsync(run, Request(HttpMethod.Post, "/Users", """
+            {
+              "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+              "externalId": "ada",
+              "userName": "Ada.Lovelace@contoso.com",
+              "active": true,
+              "displayName": "Ada Lovelace",
+              "emails": [{"primary": true, "type": "work", "value": "ada.lovelace@contoso.com"}],
+              "meta": {"resourceType": "User"},
+              "name": {"formatted": "Ada Lovelace", "familyName": "Lovelace", "givenName": "Ada"},
+              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "Analytical Engines"}
+            }
+            """));
+        Assert.Equal(HttpStatusCode.Created, create.Status);
+        var id = create.Body.GetProperty("id").GetString()!;
+        Assert.Equal($"{run.BaseUrl}/scim/v2/Users/{id}", create.Response.Headers.Location?.ToString());
+        Assert.Equal("User", create.Body.GetProperty("meta").GetProperty("resourceType").GetString());
+
+        var user = await SettledAsync(run, "ada.lovelace@contoso.com", u => Expect.Str(u, "state") == "Active");
+        Assert.Equal("everyone", Expect.Str(user, "mapping"));
+        Assert.Equal("Analytical Engines", Expect.Str(user, "department"));
+
+        // Match by filter, case-insensitively, as Entra does before an update.
+        var match = await SendAsync(run, Request(HttpMethod.Get, "/Users?filter=" + Uri.EscapeDataString("userName eq \"ada.lovelace@CONTOSO.com\"")));
+        Assert.Equal(id, match.Body.GetProperty("Resources")[0].GetProperty("id").GetString());
+
+        var patch = await SendAsync(run, Request(HttpMethod.Patch, $"/Users/{id}", """
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+             "Operations": [{"op": "Replace", "path": "title", "value": "Countess"},
+                            {"op": "Add", "path": "name.givenName", "value": "Augusta Ada"}]}
+            """));
+        Assert.Equal(HttpStatusCode.OK, patch.Status);
+        await SettledAsync(run, "ada.lovelace@contoso.com", u => Expect.Str(u, "title") == "Countess");
+
+        // Group push: a new group, then the user added to it with Entra's member list.
+        var group = await SendAsync(run, Request(HttpMethod.Post, "/Groups", """
+            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "externalId": "eng", "displayName": "Engineering", "members": []}
+            """));
+        Assert.Equal(HttpStatusCode.Created, group.Status);
+        var groupId = group.Body.GetProperty("id").GetString()!;
+        var added = await SendAsync(run, Request(HttpMethod.Patch, $"/Groups/{groupId}", $$"""
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+             "Operations": [{"op": "Add", "path": "members", "value": [{"value": "{{id}}"}]}]}
+            """));
+        Assert.True(added.Status is HttpStatusCode.OK or HttpStatusCode.NoContent, added.Body.ToString());
+        await SettledAsync(run, "ada.lovelace@contoso.com", u => Expect.Str(u, "mapping") == "engineering");
+
+        // Disabled in Entra ("False" as a string): preserved with the data, not deleted.
+        var disable = await SendAsync(run, Request(HttpMethod.Patch, $"/Users/{id}", """
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "Replace", "path": "active", "value": "False"}]}
+            """));
+        Assert.Equal(HttpStatusCode.OK, disable.Status);
+        Assert.False(disable.Body.GetProperty("active").GetBoolean());
+        await SettledAsync(run, "ada.lovelace@contoso.com", u => Expect.Str(u, "state") == "Preserved");
+
+        // Deleted in Entra: the resource is gone, the registry row stays preserved.
+        var delete = await SendAsync(run, Request(HttpMethod.Delete, $"/Users/{id}"));
+        Assert.Equal(HttpStatusCode.NoContent, delete.Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(run, Request(HttpMethod.Get, $"/Users/{id}"))).Status);
+        await Task.Delay(1500);
+        Assert.Equal("Preserved", Expect.Str((await RegistryUserAsync("ada.lovelace@contoso.com"))!.Value, "state"));
+
+        // Created again under a new id with the same email: re-bound to the preserved user and restored.
+        var again = await SendAsync(run, Request(HttpMethod.Post, "/Users", """
+            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada.lovelace@contoso.com", "active": true,
+             "emails": [{"primary": true, "type": "work", "value": "ada.lovelace@contoso.com"}], "name": {"givenName": "Ada", "familyName": "Lovelace"}}
+            """));
+        Assert.Equal(HttpStatusCode.Created, again.Status);
+        Assert.NotEqual(id, again.Body.GetProperty("id").GetString());
+        var restored = await SettledAsync(run, "ada.lovelace@contoso.com", u => Expect.Str(u, "state") == "Active");
+        Assert.Single(await _workspace.Users(), u => Expect.Str(u, "email") == "ada.lovelace@contoso.com");
+        Assert.Equal(again.Body.GetProperty("id").GetString(), Expect.Str(restored, "externalId"));
+    }
+
+    [Fact]
+    public async Task ClientMistakes_GetTheirScimErrors_AndChangeNothing()
+    {
+        await using var run = await RunningReconciler.StartAsync(_workspace, RunTests.ReadyTimeout);
+        const string Ada = """{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada@contoso.com"}""";
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(run, Request(HttpMethod.Post, "/Users", Ada))).Status);
+
+        var noToken = new HttpRequestMessage(HttpMethod.Get, "/Users");
+        var cases = new (HttpRequestMessage Request, HttpStatusCode Status, string? ScimType)[]
+        {
+            (noToken, HttpStatusCode.Unauthorized, null),
+            (Request(HttpMethod.Get, "/Users", token: _token[..^4] + "AAAA"), HttpStatusCode.Unauthorized, null),
+            (Request(HttpMethod.Post, "/Users", Ada.Replace("ada@", "ADA@", StringComparison.Ordinal)), HttpStatusCode.Conflict, "uniqueness"),
+            (Request(HttpMethod.Get, "/Users?filter=" + Uri.EscapeDataString("userName eq")), HttpStatusCode.BadRequest, "invalidFilter"),
+            (Request(HttpMethod.Get, "/Users/no-such-id"), HttpStatusCode.NotFound, null),
+            (Request(HttpMethod.Post, "/Users", "{\"userName\": "), HttpStatusCode.BadRequest, "invalidSyntax"),
+            (Request(HttpMethod.Post, "/Users", Ada, contentType: "text/plain"), HttpStatusCode.UnsupportedMediaType, null),
+            (Request(HttpMethod.Post, "/Users", "{\"userName\": \"" + new string('x', 2_000_000) + "\"}"), HttpStatusCode.RequestEntityTooLarge, null),
+            (Request(HttpMethod.Get, "/Nothing"), HttpStatusCode.NotFound, null),
+        };
+        foreach (var (request, status, scimType) in cases)
+        {
+            var path = request.RequestUri!.OriginalString;
+            var (actual, body, response) = await SendAsync(run, request);
+            Assert.True(status == actual, $"{request.Method} {path}: {actual}, expected {status}: {body}");
+            Assert.Equal(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), body.GetProperty("status").GetString());
+            Assert.Equal("urn:ietf:params:scim:api:messages:2.0:Error", body.GetProperty("schemas")[0].GetString());
+            if (scimType is not null) Assert.Equal(scimType, body.GetProperty("scimType").GetString());
+            Assert.DoesNotContain(_token, body.ToString());
+            if (status == HttpStatusCode.Unauthorized) Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString());
+        }
+        var all = await SendAsync(run, Request(HttpMethod.Get, "/Users"));
+        Assert.Equal(1, all.Body.GetProperty("totalResults").GetInt32());
+    }
+
+    [Fact]
+    public async Task PushedUsers_SurviveARestartOfRun_AndANewTokenRevokesTheOldOne()
+    {
+        string id;
+        await using (var run = await RunningReconciler.StartAsync(_workspace, RunTests.ReadyTimeout))
+        {
+            var created = await SendAsync(run, Request(HttpMethod.Post, "/Users", """
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "grace@contoso.com",
+                 "emails": [{"value": "grace@contoso.com", "type": "work"}]}
+                """));
+            id = created.Body.GetProperty("id").GetString()!;
+            await SettledAsync(run, "grace@contoso.com", u => Expect.Str(u, "state") == "Active");
+        }
+
+        var renewed = await _workspace.Run("scim", "token", "create", Source, "--config", Workspace.ConfigDir, "--store", Workspace.StoreFile);
+        Assert.Equal(0, renewed.ExitCode);
+        await using var again = await RunningReconciler.StartAsync(_workspace, RunTests.ReadyTimeout);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(again, Request(HttpMethod.Get, $"/Users/{id}"))).Status);
+        var fetched = await SendAsync(again, Request(HttpMethod.Get, $"/Users/{id}", token: renewed.Stdout.Trim()));
+        Assert.Equal(HttpStatusCode.OK, fetched.Status);
+        Assert.Equal("grace@contoso.com", fetched.Body.GetProperty("userName").GetString());
+    }
+}
