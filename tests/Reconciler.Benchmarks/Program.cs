@@ -4,9 +4,12 @@ using Reconciler.Benchmarks.EndToEnd;
 // make bench [BENCH_ARGS="..."]: `make build` first, then every suite. Each figure sits beside a reference measured in
 // the same run (2-core machines are noisy: compare ratios within a run, not times across runs).
 //
-//   --suite e2e|inprocess|ldap|all  which suites to run (default all)
+//   --suite e2e|inprocess|ldap|scim|all  which suites to run (default all)
 //   ldap (EndToEnd/LdapSuite): apply of a whole local slapd beside ldapsearch of the same entries
 //   --ldap-users N             people in that slapd (default 100000)
+//   scim (EndToEnd/ScimSuite): POST, GET by id, GET by filter and PATCH against `run`, 32 clients, beside a
+//     minimal Kestrel endpoint answering a fixed user (the HTTP ceiling)
+//   --scim-users N             users provisioned by POST (default 100000)
 //   end-to-end (EndToEnd/): the published bin/reconciler as a child process under /usr/bin/time -f "%e %M"
 //   --e2e-users N              rows of the mid-size export (default 200000)
 //   --e2e-large N              rows of the large export (default 1000000)
@@ -20,7 +23,7 @@ using Reconciler.Benchmarks.EndToEnd;
 //
 // Quick look: make bench BENCH_ARGS="--suite e2e --e2e-users 50000 --e2e-large 200000"
 string[] flags = ["--keep"];
-string[] valued = ["--ldap-users", "--suite", "--users", "--e2e-users", "--e2e-large", "--e2e-runs", "--e2e-large-runs", "--binary", "--markdown"];
+string[] valued = ["--ldap-users", "--scim-users", "--suite", "--users", "--e2e-users", "--e2e-large", "--e2e-runs", "--e2e-large-runs", "--binary", "--markdown"];
 for (var i = 0; i < args.Length; i++)
 {
     if (flags.Contains(args[i])) continue;
@@ -28,7 +31,7 @@ for (var i = 0; i < args.Length; i++)
     return Usage($"unknown or incomplete argument '{args[i]}'");
 }
 var suite = Text("--suite") ?? "all";
-if (suite is not ("e2e" or "inprocess" or "ldap" or "all")) return Usage($"--suite '{suite}': use e2e, inprocess, ldap or all");
+if (suite is not ("e2e" or "inprocess" or "ldap" or "scim" or "all")) return Usage($"--suite '{suite}': use e2e, inprocess, ldap, scim or all");
 if (!TryInt("--users", 1_000_000, out var users)
     || !TryInt("--e2e-users", 200_000, out var e2eUsers) || !TryInt("--e2e-large", 1_000_000, out var e2eLarge)
     || !TryInt("--e2e-runs", 3, out var e2eRuns) || !TryInt("--e2e-large-runs", 2, out var e2eLargeRuns))
@@ -53,6 +56,12 @@ try
         if (!TryInt("--ldap-users", 100_000, out var ldapUsers)) return Usage("--ldap-users is a positive whole number");
         var binary = Path.GetFullPath(Text("--binary") ?? Path.Combine(root, "bin", "reconciler"));
         await new Reconciler.Benchmarks.EndToEnd.LdapSuite(ldapUsers, e2eRuns, binary, Text("--markdown")).RunAsync();
+    }
+    if (suite is "scim" or "all")
+    {
+        if (!TryInt("--scim-users", 100_000, out var scimUsers)) return Usage("--scim-users is a positive whole number");
+        var binary = Path.GetFullPath(Text("--binary") ?? Path.Combine(root, "bin", "reconciler"));
+        await new Reconciler.Benchmarks.EndToEnd.ScimSuite(scimUsers, binary, Text("--markdown")).RunAsync();
     }
     return 0;
 }

@@ -179,6 +179,66 @@ public sealed class ScimProvisioningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnOktaConversation_UpdatesByPut_PushesGroupsByPatch_AndDeactivatesPathless()
+    {
+        await using var run = await RunningReconciler.StartAsync(_workspace, RunTests.ReadyTimeout);
+        var lookup = await SendAsync(run, Request(HttpMethod.Get, "/Users?filter=" + Uri.EscapeDataString("userName eq \"grace@contoso.com\"") + "&startIndex=1&count=100"));
+        Assert.Equal(0, lookup.Body.GetProperty("totalResults").GetInt32());
+        const string Grace = """
+            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "grace@contoso.com",
+             "name": {"givenName": "Grace", "familyName": "Hopper"}, "emails": [{"primary": true, "value": "grace@contoso.com", "type": "work"}],
+             "displayName": "Grace Hopper", "locale": "en-US", "externalId": "00ub0oNGTSWTBKOLGLNR", "groups": [],
+             "password": "1mz050nq", "active": true}
+            """;
+        var created = await SendAsync(run, Request(HttpMethod.Post, "/Users", Grace));
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.False(created.Body.TryGetProperty("password", out _), "the password is never returned");
+        foreach (var file in Directory.GetFiles(_workspace.Root, Workspace.StoreFile + "*"))
+        {
+            Assert.DoesNotContain("1mz050nq", System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(file)), StringComparison.Ordinal);
+        }
+        var id = created.Body.GetProperty("id").GetString()!;
+        await SettledAsync(run, "grace@contoso.com", u => Expect.Str(u, "mapping") == "everyone");
+
+        // Okta updates a user with PUT of the whole resource.
+        var put = await SendAsync(run, Request(HttpMethod.Put, $"/Users/{id}", Grace.Replace("\"Hopper\"", "\"Hopper-Murray\"", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.OK, put.Status);
+        await SettledAsync(run, "grace@contoso.com", u => Expect.Str(u, "surname") == "Hopper-Murray");
+
+        // Group push: created with its member, then the member removed by a value filter, then the group renamed.
+        var group = await SendAsync(run, Request(HttpMethod.Post, "/Groups", $$"""
+            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Engineering", "members": [{"value": "{{id}}", "display": "grace@contoso.com"}]}
+            """));
+        Assert.Equal(HttpStatusCode.Created, group.Status);
+        var groupId = group.Body.GetProperty("id").GetString()!;
+        await SettledAsync(run, "grace@contoso.com", u => Expect.Str(u, "mapping") == "engineering");
+        var members = await SendAsync(run, Request(HttpMethod.Get, $"/Groups/{groupId}?excludedAttributes=members"));
+        Assert.False(members.Body.TryGetProperty("members", out _));
+        var removed = await SendAsync(run, Request(HttpMethod.Patch, $"/Groups/{groupId}", $$"""
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "remove", "path": "members[value eq \"{{id}}\"]"}]}
+            """));
+        Assert.Equal(HttpStatusCode.OK, removed.Status);
+        await SettledAsync(run, "grace@contoso.com", u => Expect.Str(u, "mapping") == "everyone");
+        var readded = await SendAsync(run, Request(HttpMethod.Patch, $"/Groups/{groupId}", $$$"""
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+             "Operations": [{"op": "add", "path": "members", "value": [{"value": "{{{id}}}"}]},
+                            {"op": "replace", "value": {"id": "{{{groupId}}}", "displayName": "Platform Engineering"}}]}
+            """));
+        Assert.Equal(HttpStatusCode.OK, readded.Status);
+        var renamed = await SendAsync(run, Request(HttpMethod.Get, "/Groups?filter=" + Uri.EscapeDataString("displayName eq \"platform engineering\"")));
+        Assert.Equal(groupId, renamed.Body.GetProperty("Resources")[0].GetProperty("id").GetString());
+        await Task.Delay(1500);
+        Assert.Equal("everyone", Expect.Str((await RegistryUserAsync("grace@contoso.com"))!.Value, "mapping"));
+
+        // Okta deactivates with a path-less replace.
+        var deactivated = await SendAsync(run, Request(HttpMethod.Patch, $"/Users/{id}", """
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "value": {"active": false}}]}
+            """));
+        Assert.Equal(HttpStatusCode.OK, deactivated.Status);
+        await SettledAsync(run, "grace@contoso.com", u => Expect.Str(u, "state") == "Preserved");
+    }
+
+    [Fact]
     public async Task ClientMistakes_GetTheirScimErrors_AndChangeNothing()
     {
         await using var run = await RunningReconciler.StartAsync(_workspace, RunTests.ReadyTimeout);
@@ -197,12 +257,18 @@ public sealed class ScimProvisioningTests : IAsyncLifetime
             (Request(HttpMethod.Post, "/Users", Ada, contentType: "text/plain"), HttpStatusCode.UnsupportedMediaType, null),
             (Request(HttpMethod.Post, "/Users", "{\"userName\": \"" + new string('x', 2_000_000) + "\"}"), HttpStatusCode.RequestEntityTooLarge, null),
             (Request(HttpMethod.Get, "/Nothing"), HttpStatusCode.NotFound, null),
+            (Request(HttpMethod.Post, "/Users", new string('[', 100) + new string(']', 100)), HttpStatusCode.BadRequest, "invalidSyntax"),
+            (Request(HttpMethod.Get, "/Users?filter=" + Uri.EscapeDataString(string.Concat(Enumerable.Repeat("(", 40)) + "userName pr" + new string(')', 40))), HttpStatusCode.BadRequest, "invalidFilter"),
+            (Request(HttpMethod.Get, "/Users?filter=" + Uri.EscapeDataString("nosuchattribute eq \"x\"")), HttpStatusCode.BadRequest, "invalidFilter"),
+            (Request(HttpMethod.Patch, "/Users/" + Uri.EscapeDataString("no-such-id"), """{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": []}"""), HttpStatusCode.NotFound, null),
+            (Request(HttpMethod.Post, "/Users", """{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "evil\u202Eadmin@contoso.com"}"""), HttpStatusCode.BadRequest, "invalidValue"),
+            (InvalidUtf8(Request(HttpMethod.Post, "/Users")), HttpStatusCode.BadRequest, "invalidSyntax"),
         };
         foreach (var (request, status, scimType) in cases)
         {
             var path = request.RequestUri!.OriginalString;
             var (actual, body, response) = await SendAsync(run, request);
-            Assert.True(status == actual, $"{request.Method} {path}: {actual}, expected {status}: {body}");
+            Assert.True(status == actual, $"{request.Method} {path}: {actual}, expected {status}: {body}\n{run.Log}");
             Assert.Equal(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), body.GetProperty("status").GetString());
             Assert.Equal("urn:ietf:params:scim:api:messages:2.0:Error", body.GetProperty("schemas")[0].GetString());
             if (scimType is not null) Assert.Equal(scimType, body.GetProperty("scimType").GetString());
@@ -211,6 +277,38 @@ public sealed class ScimProvisioningTests : IAsyncLifetime
         }
         var all = await SendAsync(run, Request(HttpMethod.Get, "/Users"));
         Assert.Equal(1, all.Body.GetProperty("totalResults").GetInt32());
+    }
+
+    [Fact]
+    public async Task Discovery_AndSearchesByPost_AnswerAsTheRfcSays()
+    {
+        await using var run = await RunningReconciler.StartAsync(_workspace, RunTests.ReadyTimeout);
+        await SendAsync(run, Request(HttpMethod.Post, "/Users", """{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada@contoso.com", "name": {"givenName": "Ada"}}"""));
+        await SendAsync(run, Request(HttpMethod.Post, "/Groups", """{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Analysts"}"""));
+
+        var config = (await SendAsync(run, Request(HttpMethod.Get, "/ServiceProviderConfig"))).Body;
+        Assert.True(config.GetProperty("patch").GetProperty("supported").GetBoolean());
+        Assert.False(config.GetProperty("sort").GetProperty("supported").GetBoolean());
+        Assert.Equal(3, (await SendAsync(run, Request(HttpMethod.Get, "/Schemas"))).Body.GetProperty("totalResults").GetInt32());
+        Assert.Equal(["Group", "User"], (await SendAsync(run, Request(HttpMethod.Get, "/ResourceTypes"))).Body.GetProperty("Resources")
+            .EnumerateArray().Select(r => r.GetProperty("name").GetString()).Order());
+        const string Search = """{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": "userName sw \"ADA\"", "attributes": ["userName"]}""";
+        var users = (await SendAsync(run, Request(HttpMethod.Post, "/Users/.search", Search))).Body;
+        Assert.Equal(1, users.GetProperty("totalResults").GetInt32());
+        Assert.False(users.GetProperty("Resources")[0].TryGetProperty("name", out _), "only the attributes asked for (and id) are returned");
+        Assert.Equal("ada@contoso.com", users.GetProperty("Resources")[0].GetProperty("userName").GetString());
+        var everything = (await SendAsync(run, Request(HttpMethod.Post, "/.search", """{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}"""))).Body;
+        Assert.Equal(2, everything.GetProperty("totalResults").GetInt32());
+        var paged = (await SendAsync(run, Request(HttpMethod.Post, "/.search", """{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "startIndex": 2, "count": 1}"""))).Body;
+        Assert.Equal("Analysts", paged.GetProperty("Resources")[0].GetProperty("displayName").GetString());
+    }
+
+    private static HttpRequestMessage InvalidUtf8(HttpRequestMessage request)
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "x""").Concat(new byte[] { 0xC3, 0x28, 0x22, 0x7D }).ToArray();
+        request.Content = new ByteArrayContent(bytes);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/scim+json");
+        return request;
     }
 
     [Fact]

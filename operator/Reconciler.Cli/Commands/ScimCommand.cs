@@ -9,7 +9,7 @@ namespace Reconciler.Cli.Commands;
 
 /// <summary>
 /// `scim token create SOURCE`: a new bearer token for a Scim source, printed once on standard output (and nowhere
-/// else); the store keeps only its SHA-256, and the source's previous token stops working at once. It lives for the
+/// else); the store keeps only its SHA-256, and the source's previous token stops working within 2 seconds (a running `run` reads tokens again that often). It lives for the
 /// source's spec.scim.tokenTTL (a year unless set).
 /// </summary>
 public static class ScimCommand
@@ -52,7 +52,7 @@ public static class ScimCommand
                 var now = CliServices.Clock.GetUtcNow();
                 var (token, hash) = ScimBearerToken.Create(wanted);
                 await scim.SaveTokenAsync(new ScimToken(wanted, hash, now, now + ttl), ct);
-                Console.Error.WriteLine($"A new SCIM token for {wanted}, valid until {(now + ttl).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; the previous one no longer works.");
+                Console.Error.WriteLine($"A new SCIM token for {wanted}, valid until {(now + ttl).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; the previous one stops working within seconds.");
                 Console.Error.WriteLine("It is shown once, below: paste it with the base URL http://HOST:PORT/scim/v2 into the identity provider.");
                 Terminal.Line(token);
                 return 0;

@@ -8,7 +8,7 @@ namespace Reconciler.Http.Scim;
 
 /// <summary>
 /// Who a request is: the Scim source whose bearer token it carries (its hash compared in constant time, refused once
-/// expired or replaced by a newer one), held to that token's rate (429 with Retry-After past it). The token is never
+/// expired or replaced by a newer one, within <see cref="TokenCacheFor"/>), held to that token's rate (429 with Retry-After past it). The token is never
 /// echoed, logged or put in a message.
 /// </summary>
 internal sealed class ScimAccess(ScimOptions options)
@@ -22,7 +22,7 @@ internal sealed class ScimAccess(ScimOptions options)
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) throw Unauthorized("the Authorization header is not a Bearer token");
         var token = header[7..].Trim();
         var name = ScimBearerToken.SourceOf(token) ?? throw Unauthorized("the bearer token is not one this service issued");
-        var stored = await options.Store.FindTokenAsync(name, ct);
+        var stored = await StoredTokenAsync(name, ct);
         if (stored is null || !ScimBearerToken.Matches(token, stored.Hash))
         {
             throw Unauthorized("the bearer token is not valid (it was replaced by a newer one, or never issued)");
@@ -38,6 +38,22 @@ internal sealed class ScimAccess(ScimOptions options)
         if (source.Spec.Suspend) throw new ScimException(503, null, $"source {name} is suspended: its writes are refused until it is resumed");
         Limit(name);
         return source;
+    }
+
+    /// <summary>How long a token read from the store is trusted: a new token made by the CLI takes over within this.</summary>
+    public static readonly TimeSpan TokenCacheFor = TimeSpan.FromSeconds(2);
+
+    private readonly ConcurrentDictionary<string, (Store.Contract.ScimToken? Token, long ReadAt)> _tokens = new(StringComparer.Ordinal);
+
+    /// <summary>The source's stored token, read again from the store at most every <see cref="TokenCacheFor"/>.</summary>
+    private async Task<Store.Contract.ScimToken?> StoredTokenAsync(string source, CancellationToken ct)
+    {
+        var now = options.Clock.GetTimestamp();
+        if (_tokens.TryGetValue(source, out var cached) && options.Clock.GetElapsedTime(cached.ReadAt, now) < TokenCacheFor) return cached.Token;
+        var token = await options.Store.FindTokenAsync(source, ct);
+        // Only sources that exist are remembered, so made-up names cannot grow the cache.
+        if (token is not null || _tokens.ContainsKey(source)) _tokens[source] = (token, now);
+        return token;
     }
 
     /// <summary>Takes one request from the token's bucket, or refuses with 429 and when to come back.</summary>

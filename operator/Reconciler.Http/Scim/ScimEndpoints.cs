@@ -36,19 +36,36 @@ public static class ScimEndpoints
         routes.MapGet(Prefix + "/ResourceTypes/{name}", Handle((c, _) => WriteAsync(c, 200, ScimDiscovery.ResourceType(BaseUrl(c), Route(c, "name")))));
         routes.MapPost(Prefix + "/.search", Handle(async (c, source) =>
         {
-            // Across resource types: users first, then groups, as one list.
+            // Across resource types: the users, then the groups, as one list paged as one.
             var query = ScimQuery.Of(await ReadObjectAsync(c, options));
-            var users = await ScimListing.ListAsync(provider.Store, source, ScimResourceType.User, query with { StartIndex = 1, Count = int.MaxValue }, int.MaxValue, BaseUrl(c), c.RequestAborted);
-            var groups = await ScimListing.ListAsync(provider.Store, source, ScimResourceType.Group, query with { StartIndex = 1, Count = int.MaxValue }, int.MaxValue, BaseUrl(c), c.RequestAborted);
-            var all = ((JsonArray)users["Resources"]!).Concat((JsonArray)groups["Resources"]!).Select(r => r!.DeepClone()).ToList();
-            var page = all.Skip(query.StartIndex - 1).Take(Math.Min(query.Count ?? options.MaxPageSize, options.MaxPageSize)).ToArray();
+            var count = Math.Min(query.Count ?? options.MaxPageSize, options.MaxPageSize);
+            // A filter on an attribute only one type has (userName, members) selects from that type alone.
+            ScimException? refused = null;
+            async Task<JsonObject> ListOrNoneAsync(ScimResourceType type, ScimQuery typed)
+            {
+                try
+                {
+                    return await ScimListing.ListAsync(provider.Store, source, type, typed, options.MaxPageSize, BaseUrl(c), c.RequestAborted);
+                }
+                catch (ScimException e) when (e.ScimType == "invalidFilter")
+                {
+                    if (refused is not null) throw refused;
+                    refused = e;
+                    return new JsonObject { ["totalResults"] = 0, ["Resources"] = new JsonArray() };
+                }
+            }
+            var users = await ListOrNoneAsync(ScimResourceType.User, query with { Count = count });
+            var usersTotal = users["totalResults"]!.GetValue<int>();
+            var page = ((JsonArray)users["Resources"]!).Select(r => r!.DeepClone()).ToList();
+            var groups = await ListOrNoneAsync(ScimResourceType.Group, query with { StartIndex = Math.Max(1, query.StartIndex - usersTotal), Count = count - page.Count });
+            page.AddRange(((JsonArray)groups["Resources"]!).Select(r => r!.DeepClone()));
             await WriteAsync(c, 200, new JsonObject
             {
                 ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:ListResponse"),
-                ["totalResults"] = all.Count,
+                ["totalResults"] = usersTotal + groups["totalResults"]!.GetValue<int>(),
                 ["startIndex"] = query.StartIndex,
-                ["itemsPerPage"] = page.Length,
-                ["Resources"] = new JsonArray(page),
+                ["itemsPerPage"] = page.Count,
+                ["Resources"] = new JsonArray([.. page]),
             });
         }));
 
@@ -60,7 +77,7 @@ public static class ScimEndpoints
             {
                 var (_, stored) = await provider.CreateAsync(source, type, await ReadObjectAsync(c, options), c.RequestAborted);
                 c.Response.Headers.Location = ScimRepresentation.Location(BaseUrl(c), type, stored.Id);
-                await WriteResourceAsync(c, 201, stored, type, null);
+                await WriteResourceAsync(c, 201, stored, type, Query(c));
             }));
             routes.MapGet(collection, Handle(async (c, source) =>
                 await WriteAsync(c, 200, await ScimListing.ListAsync(provider.Store, source, type,
@@ -152,6 +169,11 @@ public static class ScimEndpoints
             if (buffer.Length + read > options.MaxBodyBytes) throw TooLarge(options);
             buffer.Write(chunk, 0, read);
         }
+        // Checked whole, first: the parser leaves strings undecoded until they are read, long after this.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+        {
+            throw new ScimException(400, "invalidSyntax", "the body is not valid UTF-8");
+        }
         try
         {
             return JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
@@ -170,11 +192,11 @@ public static class ScimEndpoints
     private static ScimException TooLarge(ScimOptions options) =>
         new(413, null, $"the body is larger than {options.MaxBodyBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
 
-    private static Task WriteResourceAsync(HttpContext context, int status, StoredScimResource stored, ScimResourceType type, ScimQuery? query)
+    private static Task WriteResourceAsync(HttpContext context, int status, StoredScimResource stored, ScimResourceType type, ScimQuery query)
     {
         var json = ScimRepresentation.Of(stored, type, BaseUrl(context));
         context.Response.Headers.ETag = ScimRepresentation.ETag(stored.Version);
-        return WriteAsync(context, status, query is null ? json : ScimProjection.Apply(json, type, query.Attributes, query.ExcludedAttributes));
+        return WriteAsync(context, status, ScimProjection.Apply(json, type, query.Attributes, query.ExcludedAttributes));
     }
 
     private static async Task WriteAsync(HttpContext context, int status, JsonObject body)

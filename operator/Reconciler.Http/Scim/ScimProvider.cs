@@ -21,7 +21,7 @@ internal sealed class ScimProvider(ScimOptions options)
     public async Task<(JsonObject Resource, StoredScimResource Stored)> CreateAsync(DirectorySource source, ScimResourceType type, JsonObject body,
         CancellationToken ct)
     {
-        var resource = ScimResource.Validate(body, type);
+        var resource = Kept(ScimResource.Validate(body, type), type);
         var id = Guid.NewGuid().ToString();
         resource["id"] = id;
         await _writes.WaitAsync(ct);
@@ -42,7 +42,7 @@ internal sealed class ScimProvider(ScimOptions options)
     public async Task<StoredScimResource> ReplaceAsync(DirectorySource source, ScimResourceType type, string id, JsonObject body, long? ifVersion,
         CancellationToken ct)
     {
-        var resource = ScimResource.Validate(body, type);
+        var resource = Kept(ScimResource.Validate(body, type), type);
         await _writes.WaitAsync(ct);
         try
         {
@@ -67,7 +67,7 @@ internal sealed class ScimProvider(ScimOptions options)
             CheckVersion(before, ifVersion);
             var current = (JsonObject)JsonNode.Parse(before.Json)!;
             var patched = ScimPatch.Apply(current, body, type);
-            var resource = ScimResource.Validate(patched, type);
+            var resource = Kept(ScimResource.Validate(patched, type), type);
             resource["id"] = id;
             return (await WriteAsync(source, type, id, before.Version, resource, before, ct))!;
         }
@@ -90,6 +90,22 @@ internal sealed class ScimProvider(ScimOptions options)
         {
             _writes.Release();
         }
+    }
+
+    /// <summary>
+    /// What of a validated resource is kept: everything but the attributes a service provider never returns
+    /// (<c>password</c>): Reconciler has no use for a password an identity provider sends, and keeps no copy of it.
+    /// </summary>
+    private static JsonObject Kept(JsonObject resource, ScimResourceType type)
+    {
+        foreach (var attribute in type.Schema.Attributes.Where(a => a.Returned == ScimReturned.Never))
+        {
+            foreach (var key in resource.Select(p => p.Key).Where(k => string.Equals(k, attribute.Name, StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                resource.Remove(key);
+            }
+        }
+        return resource;
     }
 
     /// <summary>Stores the resource (null: deletes it) with the imported entries it changes, then wakes the source's reconcile.</summary>
