@@ -17,10 +17,10 @@ public sealed record ScimOptions
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Requests a token may make per second on average; more get 429 with Retry-After.</summary>
-    public int RequestsPerSecond { get; init; } = 1000;
+    public int RequestsPerSecond { get; init; } = 10_000;
 
     /// <summary>Requests a token may make at once above the average (the bucket's size).</summary>
-    public int Burst { get; init; } = 2000;
+    public int Burst { get; init; } = 20_000;
 
     /// <summary>Larger request bodies are refused with 413 before they are parsed.</summary>
     public long MaxBodyBytes { get; init; } = 1 << 20;

@@ -9,12 +9,23 @@ namespace Reconciler.Http.Scim;
 /// <summary>
 /// The SCIM operations on one source's Users and Groups (RFC 7644 §3.3–3.6): each write is validated, stored in one
 /// transaction with the imported entries it changes (a user; or the members whose groups a group write changed), and
-/// then enqueues a reconcile of the source. Writes of one provider run one at a time, so two requests never compute
-/// a user's groups from each other's half-done state.
+/// then enqueues a reconcile of the source. Writes go through one writer that commits them in batches (see
+/// <see cref="WriteLoopAsync"/>), so two requests never compute a user's groups from each other's half-done state.
 /// </summary>
-internal sealed class ScimProvider(ScimOptions options)
+internal sealed class ScimProvider
 {
-    private readonly SemaphoreSlim _writes = new(1, 1);
+    /// <summary>User writes committed together at most: one transaction, one write of the pages they share.</summary>
+    private const int MaxBatch = 64;
+
+    private readonly ScimOptions options;
+    private readonly System.Threading.Channels.Channel<Job> _jobs =
+        System.Threading.Channels.Channel.CreateUnbounded<Job>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
+
+    public ScimProvider(ScimOptions options)
+    {
+        this.options = options;
+        _ = Task.Run(WriteLoopAsync);
+    }
 
     public IScimStore Store => options.Store;
 
@@ -24,16 +35,8 @@ internal sealed class ScimProvider(ScimOptions options)
         var resource = Kept(ScimResource.Validate(body, type), type);
         var id = Guid.NewGuid().ToString();
         resource["id"] = id;
-        await _writes.WaitAsync(ct);
-        try
-        {
-            var stored = await WriteAsync(source, type, id, null, resource, null, ct);
-            return (resource, stored!);
-        }
-        finally
-        {
-            _writes.Release();
-        }
+        var stored = await SubmitAsync(new Job(source, type, id, _ => PrepareAsync(source, type, id, null, resource, null, created: true)));
+        return (resource, stored!);
     }
 
     public async Task<StoredScimResource> GetAsync(DirectorySource source, ScimResourceType type, string id, CancellationToken ct) =>
@@ -43,52 +46,116 @@ internal sealed class ScimProvider(ScimOptions options)
         CancellationToken ct)
     {
         var resource = Kept(ScimResource.Validate(body, type), type);
-        await _writes.WaitAsync(ct);
-        try
+        resource["id"] = id;
+        return (await SubmitAsync(new Job(source, type, id, async token =>
         {
-            var before = await GetAsync(source, type, id, ct);
+            var before = await GetAsync(source, type, id, token);
             CheckVersion(before, ifVersion);
-            resource["id"] = id;
-            return (await WriteAsync(source, type, id, before.Version, resource, before, ct))!;
-        }
-        finally
-        {
-            _writes.Release();
-        }
+            return await PrepareAsync(source, type, id, before.Version, resource, before, created: false);
+        })))!;
     }
 
     public async Task<StoredScimResource> PatchAsync(DirectorySource source, ScimResourceType type, string id, JsonNode body, long? ifVersion,
-        CancellationToken ct)
-    {
-        await _writes.WaitAsync(ct);
-        try
+        CancellationToken ct) =>
+        (await SubmitAsync(new Job(source, type, id, async token =>
         {
-            var before = await GetAsync(source, type, id, ct);
+            var before = await GetAsync(source, type, id, token);
             CheckVersion(before, ifVersion);
-            var current = (JsonObject)JsonNode.Parse(before.Json)!;
-            var patched = ScimPatch.Apply(current, body, type);
+            var patched = ScimPatch.Apply((JsonObject)JsonNode.Parse(before.Json)!, body, type);
             var resource = Kept(ScimResource.Validate(patched, type), type);
             resource["id"] = id;
-            return (await WriteAsync(source, type, id, before.Version, resource, before, ct))!;
-        }
-        finally
+            return await PrepareAsync(source, type, id, before.Version, resource, before, created: false);
+        })))!;
+
+    public async Task DeleteAsync(DirectorySource source, ScimResourceType type, string id, long? ifVersion, CancellationToken ct) =>
+        await SubmitAsync(new Job(source, type, id, async token =>
         {
-            _writes.Release();
+            var before = await GetAsync(source, type, id, token);
+            CheckVersion(before, ifVersion);
+            return await PrepareAsync(source, type, id, before.Version, null, before, created: false);
+        }));
+
+    /// <summary>
+    /// A write waiting for the writer: what it changes, and how to work out its store write from what is committed
+    /// (the resource it replaces, the groups of a user) when its turn comes.
+    /// </summary>
+    private sealed class Job(DirectorySource source, ScimResourceType type, string id, Func<CancellationToken, Task<ScimWrite>> prepare)
+    {
+        public DirectorySource Source { get; } = source;
+        public ScimResourceType Type { get; } = type;
+        public string Id { get; } = id;
+        public Func<CancellationToken, Task<ScimWrite>> Prepare { get; } = prepare;
+        public TaskCompletionSource<StoredScimResource?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private Task<StoredScimResource?> SubmitAsync(Job job)
+    {
+        if (!_jobs.Writer.TryWrite(job)) throw new ScimException(503, null, "the SCIM writer has stopped");
+        return job.Done.Task;
+    }
+
+    /// <summary>
+    /// The one writer (a group commit): takes the waiting user writes, up to <see cref="MaxBatch"/> of distinct users,
+    /// works each out from the committed state, and stores them in one transaction, each applied or refused on its
+    /// own. A group write goes alone, since it changes the users it lists; a second write of one user waits for the
+    /// next batch. Then the sources written are woken once.
+    /// </summary>
+    private async Task WriteLoopAsync()
+    {
+        Job? carried = null;
+        while (true)
+        {
+            var first = carried ?? await _jobs.Reader.ReadAsync();
+            carried = null;
+            var batch = new List<Job> { first };
+            if (first.Type == ScimResourceType.User)
+            {
+                var ids = new HashSet<string>(StringComparer.Ordinal) { first.Id };
+                while (batch.Count < MaxBatch && _jobs.Reader.TryRead(out var next))
+                {
+                    if (next.Type != ScimResourceType.User || !ids.Add(next.Id))
+                    {
+                        carried = next;
+                        break;
+                    }
+                    batch.Add(next);
+                }
+            }
+            await WriteBatchAsync(batch);
         }
     }
 
-    public async Task DeleteAsync(DirectorySource source, ScimResourceType type, string id, long? ifVersion, CancellationToken ct)
+    private async Task WriteBatchAsync(List<Job> batch)
     {
-        await _writes.WaitAsync(ct);
+        var prepared = new List<(Job Job, ScimWrite Write)>(batch.Count);
+        foreach (var job in batch)
+        {
+            try
+            {
+                prepared.Add((job, await job.Prepare(CancellationToken.None)));
+            }
+            catch (Exception e)
+            {
+                job.Done.TrySetException(e);
+            }
+        }
+        if (prepared.Count == 0) return;
         try
         {
-            var before = await GetAsync(source, type, id, ct);
-            CheckVersion(before, ifVersion);
-            await WriteAsync(source, type, id, before.Version, null, before, ct);
+            var results = await Store.WriteResourcesAsync(prepared.Select(p => p.Write).ToList(), CancellationToken.None);
+            for (var i = 0; i < prepared.Count; i++)
+            {
+                if (results[i].Refused is { } refused) prepared[i].Job.Done.TrySetException(refused);
+                else prepared[i].Job.Done.TrySetResult(results[i].Stored);
+            }
+            foreach (var source in prepared.Where((_, i) => results[i].Refused is null).Select(p => p.Job.Source).DistinctBy(s => s.Key))
+            {
+                options.Enqueue(source);
+            }
         }
-        finally
+        catch (Exception e)
         {
-            _writes.Release();
+            foreach (var (job, _) in prepared) job.Done.TrySetException(e);
         }
     }
 
@@ -108,10 +175,12 @@ internal sealed class ScimProvider(ScimOptions options)
         return resource;
     }
 
-    /// <summary>Stores the resource (null: deletes it) with the imported entries it changes, then wakes the source's reconcile.</summary>
-    private async Task<StoredScimResource?> WriteAsync(DirectorySource source, ScimResourceType type, string id, long? expected, JsonObject? resource,
-        StoredScimResource? before, CancellationToken ct)
+    /// <summary>The store write of a resource (null: its deletion) with the imported entries it changes.</summary>
+    /// <param name="created">A new user, whom no group can list yet: its groups need not be looked up.</param>
+    private async Task<ScimWrite> PrepareAsync(DirectorySource source, ScimResourceType type, string id, long? expected, JsonObject? resource,
+        StoredScimResource? before, bool created)
     {
+        var ct = CancellationToken.None;
         var name = source.Key.QualifiedName;
         var now = options.Clock.GetUtcNow();
         var imported = new List<ImportedRow>();
@@ -125,7 +194,7 @@ internal sealed class ScimProvider(ScimOptions options)
             }
             else
             {
-                imported.Add(Row(ScimUserMapping.ToImportedUser(id, resource, await GroupNamesAsync(name, id, null, ct))));
+                imported.Add(Row(ScimUserMapping.ToImportedUser(id, resource, created ? [] : await GroupNamesAsync(name, id, null, ct))));
                 body = new ScimResourceBody(Text(resource["userName"]), NullIfEmpty(Text(resource["externalId"])), resource.ToJsonString(), []);
             }
         }
@@ -142,9 +211,7 @@ internal sealed class ScimProvider(ScimOptions options)
                 imported.Add(Row(ScimUserMapping.ToImportedUser(userId, json, await GroupNamesAsync(name, userId, group, ct))));
             }
         }
-        var stored = await Store.WriteResourceAsync(new ScimWrite(name, Kind(type), id, expected, body, now, imported, removed), ct);
-        options.Enqueue(source);
-        return stored;
+        return new ScimWrite(name, Kind(type), id, expected, body, now, imported, removed);
     }
 
     /// <summary>A group write's effect on its members: its new name (null: deleted) and members.</summary>

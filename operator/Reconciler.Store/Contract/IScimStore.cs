@@ -33,7 +33,16 @@ public interface IScimStore
     /// </summary>
     /// <returns>The resource as stored (null after a delete).</returns>
     Task<StoredScimResource?> WriteResourceAsync(ScimWrite write, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Several writes in one transaction (a group commit), each applied or refused on its own: a write that fails
+    /// (a name taken, a version moved on, a resource gone) leaves nothing of itself and does not stop the others.
+    /// </summary>
+    Task<IReadOnlyList<ScimWriteResult>> WriteResourcesAsync(IReadOnlyList<ScimWrite> writes, CancellationToken cancellationToken);
 }
+
+/// <summary>What became of one write of a group commit: the resource as stored (null after a delete), or why it was refused.</summary>
+public sealed record ScimWriteResult(StoredScimResource? Stored, StoreException? Refused);
 
 public enum ScimKind { User, Group }
 

@@ -7,7 +7,7 @@ namespace Reconciler.Store.Sqlite;
 public sealed partial class SqliteStore
 {
     public Task SaveTokenAsync(ScimToken token, CancellationToken cancellationToken) =>
-        Run(writes: true, () => InWriteTransaction(connection =>
+        RunWriteAsync(() => InWriteTransaction(connection =>
         {
             ScimTables.SaveToken(connection, SourcesTable.Ensure(connection, token.Source), token);
             return true;
@@ -61,10 +61,37 @@ public sealed partial class SqliteStore
         }, cancellationToken);
 
     public Task<StoredScimResource?> WriteResourceAsync(ScimWrite write, CancellationToken cancellationToken) =>
-        Run(writes: true, () => InWriteTransaction(connection =>
+        RunWriteAsync(() => InWriteTransaction(connection =>
         {
             ScimTables.Write(connection, SourcesTable.Ensure(connection, write.Source), write);
             return write.Resource is null ? null : ScimTables.Get(connection, write.Source, write.Kind, write.Id);
+        }), cancellationToken);
+
+    public Task<IReadOnlyList<ScimWriteResult>> WriteResourcesAsync(IReadOnlyList<ScimWrite> writes, CancellationToken cancellationToken) =>
+        RunWriteAsync<IReadOnlyList<ScimWriteResult>>(() => InWriteTransaction(connection =>
+        {
+            var results = new List<ScimWriteResult>(writes.Count);
+            foreach (var write in writes)
+            {
+                // Each write in a savepoint of its own, so a refused one is undone alone.
+                using var savepoint = connection.CreateCommand();
+                savepoint.CommandText = "SAVEPOINT scim_write";
+                savepoint.ExecuteNonQuery();
+                try
+                {
+                    ScimTables.Write(connection, SourcesTable.Ensure(connection, write.Source), write);
+                    results.Add(new ScimWriteResult(write.Resource is null ? null : ScimTables.Get(connection, write.Source, write.Kind, write.Id), null));
+                    savepoint.CommandText = "RELEASE scim_write";
+                    savepoint.ExecuteNonQuery();
+                }
+                catch (StoreException refused) when (refused is ScimConflictException or ScimNotFoundException)
+                {
+                    savepoint.CommandText = "ROLLBACK TO scim_write; RELEASE scim_write";
+                    savepoint.ExecuteNonQuery();
+                    results.Add(new ScimWriteResult(null, refused));
+                }
+            }
+            return results;
         }), cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in an IMMEDIATE transaction on a connection of its own and commits it.</summary>

@@ -33,14 +33,14 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
     }
 
     /// <summary>Takes the write lock (waiting up to the busy timeout for another writer), then opens the read view.</summary>
-    public static new SqliteWriteSession Open(SqliteStore store)
+    public static SqliteWriteSession Open(SqliteStore store, Action released)
     {
         var writer = store.OpenConnection();
         SqliteTransaction? transaction = null;
         try
         {
             transaction = writer.BeginTransaction(deferred: false);
-            return new SqliteWriteSession(store, writer, transaction, store.OpenConnection());
+            return new SqliteWriteSession(store, writer, transaction, store.OpenConnection()) { Released = released };
         }
         catch
         {
@@ -182,10 +182,25 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
         return Task.CompletedTask;
     }
 
+    /// <summary>Called once when the session ends: lets the next writer of this process in (see <see cref="SqliteStore"/>).</summary>
+    public Action? Released { get; init; }
+
     public override async ValueTask DisposeAsync()
     {
         if (_disposed) return;
         _disposed = true;
+        try
+        {
+            await DisposeCoreAsync();
+        }
+        finally
+        {
+            Released?.Invoke();
+        }
+    }
+
+    private async ValueTask DisposeCoreAsync()
+    {
         _create?.Statement.Dispose();
         _update?.Statement.Dispose();
         _audit?.Dispose();

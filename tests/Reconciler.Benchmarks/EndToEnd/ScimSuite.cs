@@ -57,8 +57,10 @@ public sealed class ScimSuite(int users, string binary, string? markdown)
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             })!;
-            run.OutputDataReceived += (_, _) => { };
-            run.ErrorDataReceived += (_, _) => { };
+            // run's log (one line per reconcile, with its duration) goes to a file beside the store, kept when it fails.
+            var log = new StreamWriter(Path.Combine(Path.GetTempPath(), "reconciler-scim-bench-run.log")) { AutoFlush = true };
+            run.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
+            run.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
             run.BeginOutputReadLine();
             run.BeginErrorReadLine();
             try
