@@ -77,6 +77,21 @@ public sealed class SqliteScimStoreTests : StoreTest
     }
 
     [Fact]
+    public async Task AGroupCommit_AppliesEachWriteOnItsOwn_ARefusedOneLeavesNothing()
+    {
+        var results = await Store.WriteResourcesAsync(
+            [Create("u-1", "ada@example.com", 1), Create("u-2", "ADA@example.com", 2), Create("u-3", "alan@example.com", 3)], default);
+
+        Assert.Equal(["u-1", null, "u-3"], results.Select(r => r.Stored?.Id));
+        Assert.IsType<ScimConflictException>(results[1].Refused);
+        Assert.Null(await Store.GetResourceAsync("scim", ScimKind.User, "u-2", default));
+        await using var session = await Store.OpenReadAsync(default);
+        Assert.Null(session.Find("scim", "u-2"));
+        Assert.Equal(2, session.Source("scim")!.ImportedUsers);
+        Assert.Equal(["u-1", "u-3"], session.Pending("scim").Select(p => p.ExternalId));
+    }
+
+    [Fact]
     public async Task ANewToken_ReplacesTheOldOne()
     {
         await Store.SaveTokenAsync(new ScimToken("scim", [1, 2, 3], Sample.Now, Sample.Now.AddDays(365)), default);
