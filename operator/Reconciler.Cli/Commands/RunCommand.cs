@@ -65,7 +65,10 @@ public static class RunCommand
                 var scimOptions = new Http.Scim.ScimOptions
                 {
                     Store = scim,
-                    Source = name => service.Current?.Valid.Sources.FirstOrDefault(s => s.Key.QualifiedName == name),
+                    // Until the configuration is first loaded, no source is known yet: ask the IdP to come back.
+                    Source = name => service.Current is { } current
+                        ? current.Valid.Sources.FirstOrDefault(s => s.Key.QualifiedName == name)
+                        : throw new Connectors.Scim.ScimException(503, null, "reconciler is starting: the configuration is not loaded yet"),
                     Enqueue = source => service.Enqueue(source.Key),
                     Clock = CliServices.Clock,
                 };

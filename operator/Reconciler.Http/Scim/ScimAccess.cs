@@ -33,7 +33,7 @@ internal sealed class ScimAccess(ScimOptions options)
         }
         if (options.Source(name) is not { Spec.Type: DirectorySourceType.Scim } source)
         {
-            throw Unauthorized("the bearer token belongs to a source that is no longer declared as a Scim source");
+            throw Unauthorized("the bearer token belongs to a source that is not declared as a valid Scim source (removed, retyped, or its resource has errors: see 'reconciler status')");
         }
         if (source.Spec.Suspend) throw new ScimException(503, null, $"source {name} is suspended: its writes are refused until it is resumed");
         Limit(name);
