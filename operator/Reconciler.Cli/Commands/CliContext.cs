@@ -15,6 +15,17 @@ public static class CliContext
     /// <summary>Set by the global --debug option: unexpected errors then show their stack trace.</summary>
     public static bool Debug { get; set; }
 
+    /// <summary>The declared source of that qualified name; prints which sources there are and returns null when none is.</summary>
+    public static Core.Resources.DirectorySource? Source(Core.Resources.DesiredState desired, string name)
+    {
+        var source = desired.Sources.FirstOrDefault(s => s.Key.QualifiedName == name);
+        if (source is null)
+        {
+            Output.Terminal.Error($"no DirectorySource named '{name}' (declared: {string.Join(", ", desired.Sources.Select(s => s.Key.QualifiedName))})");
+        }
+        return source;
+    }
+
     /// <summary>Loads and validates a configuration folder; prints every error and returns null when there is any.</summary>
     public static DesiredState? Load(string directory, bool quiet = false)
     {

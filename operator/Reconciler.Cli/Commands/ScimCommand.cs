@@ -25,12 +25,7 @@ public static class ScimCommand
             var desired = CliContext.Load(parse.GetValue(config)!);
             if (desired is null) return 1;
             var wanted = parse.GetValue(name)!;
-            var source = desired.Sources.FirstOrDefault(s => s.Key.QualifiedName == wanted);
-            if (source is null)
-            {
-                Terminal.Error($"no DirectorySource named '{wanted}' (declared: {string.Join(", ", desired.Sources.Select(s => s.Key.QualifiedName))})");
-                return 1;
-            }
+            if (CliContext.Source(desired, wanted) is not { } source) return 1;
             if (source.Spec.Type != DirectorySourceType.Scim)
             {
                 Terminal.Error($"source {wanted} is of type {source.Spec.Type}: only Scim sources take tokens");
