@@ -263,6 +263,7 @@ public sealed class ScimProvisioningTests : IAsyncLifetime
             (Request(HttpMethod.Patch, "/Users/" + Uri.EscapeDataString("no-such-id"), """{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": []}"""), HttpStatusCode.NotFound, null),
             (Request(HttpMethod.Post, "/Users", """{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "evil\u202Eadmin@contoso.com"}"""), HttpStatusCode.BadRequest, "invalidValue"),
             (InvalidUtf8(Request(HttpMethod.Post, "/Users")), HttpStatusCode.BadRequest, "invalidSyntax"),
+            (Request(HttpMethod.Post, "/Users", """{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bob@contoso.com", "favouriteColour": "teal"}"""), HttpStatusCode.BadRequest, "invalidSyntax"),
         };
         foreach (var (request, status, scimType) in cases)
         {

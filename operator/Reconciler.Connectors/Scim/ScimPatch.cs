@@ -69,7 +69,8 @@ public static class ScimPatch
 
     /// <summary>
     /// A path-less add or replace: each member names an attribute (<c>active</c>, <c>name.givenName</c>,
-    /// <c>urn:…:User:department</c>) or is an extension's object of attributes. Members naming nothing are ignored.
+    /// <c>urn:…:User:department</c>) or is an extension's object of attributes. A member naming no attribute is refused
+    /// (invalidPath), except one of an extension schema this service provider does not support, which is left out.
     /// </summary>
     private static void ApplyMembers(JsonObject resource, PatchOp op, JsonObject members, ScimSchema? extension, ScimResourceType type)
     {
@@ -86,9 +87,13 @@ public static class ScimPatch
                     continue;
                 }
             }
-            if (!AttributePath.TryParse(key, out var path)) continue;
-            if (extension is not null) path = path with { Schema = extension.Id };
-            if (type.Locate(path) is not { } location) continue;
+            if (!AttributePath.TryParse(key, out var path) || type.Locate(extension is null ? path : path with { Schema = extension.Id }) is not { } location)
+            {
+                // An extension this service provider does not know (Entra's own, say) is left out; a plain name it
+                // does not know is a mistake the client should hear of.
+                if (extension is null && key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase)) continue;
+                throw ScimException.InvalidPath($"'{key}' is not an attribute of {type.Name} resources");
+            }
             var target = new Target(location, null, location.Sub, key);
             var write = new ScimPatchTarget(resource, target, type);
             if (value is null) write.Remove(null, unassign: true);

@@ -8,8 +8,9 @@ namespace Reconciler.Connectors.Scim;
 /// <item><c>schemas</c> must list the core schema (invalidSyntax); extensions present are added to it;</item>
 /// <item>read-only attributes the client sent (id, meta, a User's groups) are dropped, as §3.3 says they are
 /// ignored, and so are read-only sub-attributes (the manager's displayName);</item>
-/// <item>attributes the resource type does not define are dropped, not refused — §3.3 lets the service provider
-/// ignore them, and an identity provider with one custom mapping then still provisions the rest;</item>
+/// <item>an attribute the resource type does not define is refused (invalidSyntax), so a client's typo is heard of;
+/// only the objects of extension schemas this service provider does not support (urn:… keys, such as Entra ID's
+/// own) are left out;</item>
 /// <item>values must have their attribute's type (invalidValue), with "True"/"False" taken as booleans, and strings
 /// no control characters and at most 2,048 characters (see <see cref="ScimValues"/>);</item>
 /// <item>required attributes (userName, a Group's displayName) must have a value (invalidValue);</item>
@@ -35,10 +36,19 @@ public static class ScimResource
             {
                 if (value is null) continue;
                 if (value is not JsonObject members) throw ScimException.InvalidValue($"{key} must be an object of attributes, not {ScimValues.Describe(value)}");
-                foreach (var (name, member) in members) Keep(result, extension, extension.Attribute(name), member, $"{extension.Id}:{name}");
+                foreach (var (name, member) in members)
+                {
+                    Keep(result, extension, extension.Attribute(name) ?? throw Unknown($"{extension.Id}:{name}", type), member, $"{extension.Id}:{name}");
+                }
                 continue;
             }
-            if (!AttributePath.TryParse(key, out var path) || path.SubAttribute is not null || type.Locate(path) is not { } location) continue;
+            if (!AttributePath.TryParse(key, out var path) || path.SubAttribute is not null || type.Locate(path) is not { } location)
+            {
+                // An extension this service provider does not support (Entra's own, say) is left out; a plain name
+                // it does not know is a mistake the client should hear of.
+                if (key.StartsWith("urn:", StringComparison.OrdinalIgnoreCase)) continue;
+                throw Unknown(key, type);
+            }
             Keep(result, location.Extension, location.Attribute, value, key);
         }
         foreach (var extension in type.Extensions)
@@ -56,6 +66,9 @@ public static class ScimResource
         }
         return result;
     }
+
+    private static ScimException Unknown(string name, ScimResourceType type) =>
+        ScimException.InvalidSyntax($"'{name}' is not an attribute of {type.Name} resources");
 
     private static void Keep(JsonObject result, ScimSchema? extension, ScimAttribute? attribute, JsonNode? value, string shown)
     {

@@ -61,6 +61,7 @@ public sealed class ScimPatchRefusalTests
     [InlineData("""{ "op": "replace", "path": "title[value eq \"x\"]", "value": "x" }""", "invalidPath", "'title' is not a multi-valued complex attribute: it takes no value filter")]
     [InlineData("""{ "op": "remove", "path": "emails[foo eq \"x\"]" }""", "invalidFilter", "'foo' is not a sub-attribute of emails")]
     [InlineData("""{ "op": "replace", "path": "members", "value": [] }""", "invalidPath", "'members' is not an attribute of User resources")]
+    [InlineData("""{ "op": "replace", "value": { "active": false, "shoeSize": 44 } }""", "invalidPath", "'shoeSize' is not an attribute of User resources")]
     public void UnknownOrMalformedPaths_Are400(string operation, string scimType, string detail)
     {
         var problem = Refused(Barbara(), ScimResourceType.User, operation);

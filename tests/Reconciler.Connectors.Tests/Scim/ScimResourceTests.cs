@@ -14,7 +14,7 @@ public sealed class ScimResourceTests
         Assert.Throws<ScimException>(() => Validate(body, type));
 
     [Fact]
-    public void EntraCreateUser_KeepsWhatItDefines_AndDropsReadOnlyAndUnknownAttributes()
+    public void EntraCreateUser_KeepsWhatItDefines_AndDropsReadOnlyAttributesAndUnsupportedExtensions()
     {
         var user = Validate($$"""
             {
@@ -29,13 +29,23 @@ public sealed class ScimResourceTests
               "roles": [],
               "groups": [ { "value": "admins" } ],
               "urn:ietf:params:scim:schemas:extension:custom:2.0:User": { "worksiteId": "180" },
-              "favouriteColour": "teal",
               "{{Enterprise}}": { "department": "Finance", "manager": { "value": "7bac06aa", "displayName": "Boss" } }
             }
             """);
 
         Assert.Equal($$$$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","{{{{Enterprise}}}}"],"externalId":"0a21f0f2","userName":"Test_User@contoso.example","active":true,"emails":[{"primary":true,"type":"work","value":"test.user@contoso.example"}],"name":{"formatted":"Test User","familyName":"User","givenName":"Test"},"{{{{Enterprise}}}}":{"department":"Finance","manager":{"value":"7bac06aa"}}}""",
             user.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("""{ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada", "favouriteColour": "teal" }""", "'favouriteColour'")]
+    [InlineData("""{ "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "ada", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "shoeSize": "44" } }""", "shoeSize")]
+    public void AnAttributeTheResourceTypeDoesNotDefine_IsRefused(string body, string named)
+    {
+        var refused = Assert.Throws<ScimException>(() => Validate(body));
+
+        Assert.Equal((400, "invalidSyntax"), (refused.Status, refused.ScimType));
+        Assert.Contains(named, refused.Detail);
     }
 
     [Fact]
