@@ -62,8 +62,9 @@ internal sealed class ScimAccess(ScimOptions options)
         var limiter = _limiters.GetOrAdd(source, _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = options.Burst,
-            TokensPerPeriod = Math.Max(1, options.RequestsPerSecond / 10),
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            // A tenth of the rate every 100 ms, so the bucket refills smoothly; a rate under 10 a second, once a second.
+            TokensPerPeriod = options.RequestsPerSecond >= 10 ? options.RequestsPerSecond / 10 : Math.Max(1, options.RequestsPerSecond),
+            ReplenishmentPeriod = options.RequestsPerSecond >= 10 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
             QueueLimit = 0,
             AutoReplenishment = true,
         }));

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Reconciler.Connectors.Scim;
+using Reconciler.Core.Resources;
+using Reconciler.Http.Hosting;
+using Reconciler.Http.Scim;
+using Reconciler.Http.Tests.Support;
+using Reconciler.Store.Contract;
+using Reconciler.Store.Sqlite;
+
+namespace Reconciler.Http.Tests;
+
+/// <summary>The SCIM endpoint on a real Kestrel host with a real store: rate limits, expiry and wake-ups.</summary>
+public sealed class ScimEndpointTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("reconciler-scim-http-").FullName;
+    private SqliteStore _store = null!;
+    private readonly DirectorySource _source = new()
+    {
+        Metadata = new ResourceMetadata { Name = "idp" },
+        Spec = new DirectorySourceSpec { Type = DirectorySourceType.Scim },
+    };
+    private readonly List<string> _woken = [];
+
+    public async Task InitializeAsync() => _store = await SqliteStore.OpenAsync(Path.Combine(_folder, "state.db"), readOnly: false, default);
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<(RunningHost Host, string Token)> StartAsync(int perSecond = 10_000, int burst = 20_000, TimeSpan? lifetime = null)
+    {
+        var (token, hash) = ScimBearerToken.Create("idp");
+        await _store.SaveTokenAsync(new ScimToken("idp", hash, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow + (lifetime ?? TimeSpan.FromDays(1))), default);
+        var options = new ScimOptions
+        {
+            Store = _store,
+            Source = name => name == "idp" ? _source : null,
+            Enqueue = source => { lock (_woken) _woken.Add(source.Name); },
+            RequestsPerSecond = perSecond,
+            Burst = burst,
+        };
+        var host = await RunningHost.StartAsync(new ReconcilerHttpOptions { EndpointGroups = [routes => routes.MapScim(options)] });
+        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return (host, token);
+    }
+
+    private static StringContent User(string userName) =>
+        new($$"""{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "{{userName}}"}""", Encoding.UTF8, "application/scim+json");
+
+    [Fact]
+    public async Task PastItsRate_ATokenGets429WithRetryAfter_AndNothingIsStored()
+    {
+        var (host, _) = await StartAsync(perSecond: 1, burst: 2);
+        await using var _ = host;
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++) answers.Add(await host.Client.PostAsync("/scim/v2/Users", User($"user{i}@example.com")));
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], answers.Select(a => a.StatusCode));
+        var throttled = answers[2];
+        Assert.True(throttled.Headers.RetryAfter?.Delta is { } delta && delta >= TimeSpan.FromSeconds(1), throttled.Headers.ToString());
+        Assert.Contains("\"status\":\"429\"", await throttled.Content.ReadAsStringAsync());
+        Assert.Null(await _store.FindResourceByNameAsync("idp", ScimKind.User, "user2@example.com", default));
+        Assert.Equal(2, _woken.Count);
+    }
+
+    [Fact]
+    public async Task AnExpiredToken_Is401_WithoutEchoingIt()
+    {
+        var (host, token) = await StartAsync(lifetime: TimeSpan.FromSeconds(-1));
+        await using var _ = host;
+
+        var answer = await host.Client.GetAsync("/scim/v2/Users");
+        var body = await answer.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+        Assert.Contains("expired", body);
+        Assert.DoesNotContain(token, body);
+        Assert.Empty(_woken);
+    }
+}
