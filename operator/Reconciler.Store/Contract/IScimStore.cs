@@ -27,16 +27,10 @@ public interface IScimStore
     Task<IReadOnlyList<string>> GroupsOfAsync(string source, string userId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Creates, replaces or deletes one resource, with the imported entries that follow from it, in one transaction.
-    /// Throws <see cref="ScimConflictException"/> when the name is taken or the resource is not at the version the
-    /// write expected, and <see cref="ScimNotFoundException"/> when a replaced or deleted resource is gone.
-    /// </summary>
-    /// <returns>The resource as stored (null after a delete).</returns>
-    Task<StoredScimResource?> WriteResourceAsync(ScimWrite write, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Several writes in one transaction (a group commit), each applied or refused on its own: a write that fails
-    /// (a name taken, a version moved on, a resource gone) leaves nothing of itself and does not stop the others.
+    /// Creates, replaces or deletes resources, with the imported entries that follow from each, in one transaction (a
+    /// group commit). Each is applied or refused on its own: <see cref="ScimConflictException"/> when the name is taken
+    /// or the resource is not at the version the write expected, <see cref="ScimNotFoundException"/> when a replaced
+    /// or deleted resource is gone; a refused write leaves nothing of itself and does not stop the others.
     /// </summary>
     Task<IReadOnlyList<ScimWriteResult>> WriteResourcesAsync(IReadOnlyList<ScimWrite> writes, CancellationToken cancellationToken);
 }

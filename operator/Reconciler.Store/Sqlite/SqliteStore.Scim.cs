@@ -60,13 +60,6 @@ public sealed partial class SqliteStore
             return select.ExecuteScalar() is long id ? ScimTables.GroupsOf(connection, id, userId) : (IReadOnlyList<string>)[];
         }, cancellationToken);
 
-    public Task<StoredScimResource?> WriteResourceAsync(ScimWrite write, CancellationToken cancellationToken) =>
-        RunWriteAsync(() => InWriteTransaction(connection =>
-        {
-            ScimTables.Write(connection, SourcesTable.Ensure(connection, write.Source), write);
-            return write.Resource is null ? null : ScimTables.Get(connection, write.Source, write.Kind, write.Id);
-        }), cancellationToken);
-
     public Task<IReadOnlyList<ScimWriteResult>> WriteResourcesAsync(IReadOnlyList<ScimWrite> writes, CancellationToken cancellationToken) =>
         RunWriteAsync<IReadOnlyList<ScimWriteResult>>(() => InWriteTransaction(connection =>
         {

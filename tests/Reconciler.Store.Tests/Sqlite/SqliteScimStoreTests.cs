@@ -9,10 +9,17 @@ public sealed class SqliteScimStoreTests : StoreTest
         new("scim", ScimKind.User, id, null, new ScimResourceBody(userName, null, $$"""{"id":"{{id}}","userName":"{{userName}}"}""", []),
             Sample.Now, [ImportedRow.Of(Sample.Imported(user) with { Id = id })], []);
 
+    /// <summary>One write as a group commit of one: the stored resource, or the refusal thrown.</summary>
+    private async Task<StoredScimResource?> WriteScimAsync(ScimWrite write, CancellationToken cancellationToken)
+    {
+        var result = Assert.Single(await Store.WriteResourcesAsync([write], cancellationToken));
+        return result.Refused is { } refused ? throw refused : result.Stored;
+    }
+
     [Fact]
     public async Task ACreatedUser_IsFoundByIdAndByNameIgnoringCase_WithItsImportedEntryMarkedForTheNextPlan()
     {
-        var stored = await Store.WriteResourceAsync(Create("u-1", "Ada@Example.com", 1), default);
+        var stored = await WriteScimAsync(Create("u-1", "Ada@Example.com", 1), default);
 
         Assert.Equal(1, stored!.Version);
         Assert.Equal("u-1", (await Store.FindResourceByNameAsync("scim", ScimKind.User, "ADA@example.COM", default))!.Id);
@@ -26,9 +33,9 @@ public sealed class SqliteScimStoreTests : StoreTest
     [Fact]
     public async Task ASecondUserWithTheSameNameInAnotherCase_IsRefused_AndNothingOfItIsStored()
     {
-        await Store.WriteResourceAsync(Create("u-1", "ada@example.com", 1), default);
+        await WriteScimAsync(Create("u-1", "ada@example.com", 1), default);
 
-        var refused = await Assert.ThrowsAsync<ScimConflictException>(() => Store.WriteResourceAsync(Create("u-2", "ADA@example.com", 2), default));
+        var refused = await Assert.ThrowsAsync<ScimConflictException>(() => WriteScimAsync(Create("u-2", "ADA@example.com", 2), default));
 
         Assert.False(refused.VersionMismatch);
         Assert.Contains("userName", refused.Message);
@@ -41,15 +48,15 @@ public sealed class SqliteScimStoreTests : StoreTest
     [Fact]
     public async Task ReplaceAndDelete_CompareTheVersion_AndADeleteDropsTheImportedEntry()
     {
-        await Store.WriteResourceAsync(Create("u-1", "ada@example.com", 1), default);
+        await WriteScimAsync(Create("u-1", "ada@example.com", 1), default);
         var body = new ScimResourceBody("ada@example.com", "ext-1", """{"id":"u-1","userName":"ada@example.com","title":"CTO"}""", []);
 
-        var replaced = await Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.User, "u-1", 1, body, Sample.Now.AddMinutes(1), [], []), default);
+        var replaced = await WriteScimAsync(new ScimWrite("scim", ScimKind.User, "u-1", 1, body, Sample.Now.AddMinutes(1), [], []), default);
         var stale = await Assert.ThrowsAsync<ScimConflictException>(() =>
-            Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.User, "u-1", 1, body, Sample.Now, [], []), default));
-        await Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.User, "u-1", 2, null, Sample.Now, [], ["u-1"]), default);
+            WriteScimAsync(new ScimWrite("scim", ScimKind.User, "u-1", 1, body, Sample.Now, [], []), default));
+        await WriteScimAsync(new ScimWrite("scim", ScimKind.User, "u-1", 2, null, Sample.Now, [], ["u-1"]), default);
         var gone = await Assert.ThrowsAsync<ScimNotFoundException>(() =>
-            Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.User, "u-1", 3, null, Sample.Now, [], ["u-1"]), default));
+            WriteScimAsync(new ScimWrite("scim", ScimKind.User, "u-1", 3, null, Sample.Now, [], ["u-1"]), default));
 
         Assert.Equal((2L, "ext-1"), (replaced!.Version, replaced.ExternalId));
         Assert.Equal(Sample.Now.AddMinutes(1), replaced.UpdatedAt);
@@ -63,14 +70,14 @@ public sealed class SqliteScimStoreTests : StoreTest
     [Fact]
     public async Task GroupMembers_AreListedBothWays_AndADeletedUserLeavesItsGroups()
     {
-        await Store.WriteResourceAsync(Create("u-1", "ada@example.com", 1), default);
-        await Store.WriteResourceAsync(Create("u-2", "alan@example.com", 2), default);
+        await WriteScimAsync(Create("u-1", "ada@example.com", 1), default);
+        await WriteScimAsync(Create("u-2", "alan@example.com", 2), default);
         var group = new ScimResourceBody("Engineering", null, """{"id":"g-1","displayName":"Engineering"}""", ["u-2", "u-1"]);
-        await Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.Group, "g-1", null, group, Sample.Now, [], []), default);
+        await WriteScimAsync(new ScimWrite("scim", ScimKind.Group, "g-1", null, group, Sample.Now, [], []), default);
 
         Assert.Equal(["u-1", "u-2"], (await Store.GetResourceAsync("scim", ScimKind.Group, "g-1", default))!.Members.Order());
         Assert.Equal(["g-1"], await Store.GroupsOfAsync("scim", "u-1", default));
-        await Store.WriteResourceAsync(new ScimWrite("scim", ScimKind.User, "u-1", 1, null, Sample.Now, [], ["u-1"]), default);
+        await WriteScimAsync(new ScimWrite("scim", ScimKind.User, "u-1", 1, null, Sample.Now, [], ["u-1"]), default);
         Assert.Empty(await Store.GroupsOfAsync("scim", "u-1", default));
         Assert.Equal(["u-2"], (await Store.GetResourceAsync("scim", ScimKind.Group, "g-1", default))!.Members);
         Assert.Equal("g-1", (await Store.FindResourceByNameAsync("scim", ScimKind.Group, "engineering", default))!.Id);
