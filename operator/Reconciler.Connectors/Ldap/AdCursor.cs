@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Reconciler.Core.Status;
 
 namespace Reconciler.Connectors.Ldap;
@@ -15,7 +14,7 @@ namespace Reconciler.Connectors.Ldap;
 /// missed. A cursor of another DC, of a DC that went back in time, or of another spec means a full read.
 /// </para>
 /// </summary>
-public sealed partial record AdCursor(string Invocation, long Usn, long CheckedAt, string Fingerprint)
+public sealed record AdCursor(string Invocation, long Usn, long CheckedAt, string Fingerprint)
 {
     private const string Prefix = "ad-1";
 
@@ -28,7 +27,7 @@ public sealed partial record AdCursor(string Invocation, long Usn, long CheckedA
         if (text is null) return null;
         var parts = text.Split(':');
         if (parts is not [Prefix, var invocation, var usn, var checkedAt, var fingerprint]) return null;
-        if (invocation != now.Invocation || fingerprint != now.Fingerprint || !GuidForm().IsMatch(invocation)) return null;
+        if (invocation != now.Invocation || fingerprint != now.Fingerprint) return null;
         if (!long.TryParse(usn, NumberStyles.None, CultureInfo.InvariantCulture, out var at) || at > now.Usn) return null;
         if (!long.TryParse(checkedAt, NumberStyles.None, CultureInfo.InvariantCulture, out var checkedTime) || checkedTime > now.CheckedAt) return null;
         return new AdCursor(invocation, at, checkedTime, fingerprint);
@@ -61,7 +60,4 @@ public sealed partial record AdCursor(string Invocation, long Usn, long CheckedA
             : throw new DirectoryReadException(ErrorClass.Stalling, $"{session.Server}: the domain controller's NTDS Settings object has no invocationId");
         return new AdCursor(invocation, usn, now.ToFileTime(), fingerprint);
     }
-
-    [GeneratedRegex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
-    private static partial Regex GuidForm();
 }

@@ -16,32 +16,32 @@ public static class ScimUserMapping
 
     public static ImportedUser ToImportedUser(string id, JsonObject user, IReadOnlyList<string> groups)
     {
-        var name = user["name"] as JsonObject;
-        var enterprise = user[EnterpriseSchema] as JsonObject;
-        var given = Text(name?["givenName"]);
-        var family = Text(name?["familyName"]);
-        var display = Text(user["displayName"]) is { Length: > 0 } shown ? shown
-            : Text(name?["formatted"]) is { Length: > 0 } formatted ? formatted
+        var name = ScimJson.Get(user, "name") as JsonObject;
+        var enterprise = ScimJson.Get(user, EnterpriseSchema) as JsonObject;
+        var given = Text(name, "givenName");
+        var family = Text(name, "familyName");
+        var display = Text(user, "displayName") is { Length: > 0 } shown ? shown
+            : Text(name, "formatted") is { Length: > 0 } formatted ? formatted
             : $"{given} {family}".Trim();
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        Keep(attributes, "externalId", user["externalId"]);
-        Keep(attributes, "userType", user["userType"]);
-        foreach (var field in new[] { "employeeNumber", "costCenter", "organization", "division" }) Keep(attributes, field, enterprise?[field]);
+        Keep(attributes, "externalId", Text(user, "externalId"));
+        Keep(attributes, "userType", Text(user, "userType"));
+        foreach (var field in new[] { "employeeNumber", "costCenter", "organization", "division" }) Keep(attributes, field, Text(enterprise, field));
         return new ImportedUser
         {
             Id = id,
             Details = new UserDetails
             {
-                UserName = Text(user["userName"]),
-                Email = Email(user["emails"] as JsonArray),
+                UserName = Text(user, "userName"),
+                Email = Email(ScimJson.Get(user, "emails") as JsonArray),
                 DisplayName = display,
                 GivenName = given,
                 Surname = family,
-                Department = Text(enterprise?["department"]),
-                Title = Text(user["title"]),
+                Department = Text(enterprise, "department"),
+                Title = Text(user, "title"),
             },
             Groups = groups,
-            Enabled = Active(user["active"]),
+            Enabled = ScimValues.AsBoolean(ScimJson.Get(user, "active")) ?? true,
             Attributes = attributes.Count > 0 ? attributes : null,
         };
     }
@@ -51,23 +51,16 @@ public static class ScimUserMapping
     {
         if (emails is null) return "";
         var values = emails.OfType<JsonObject>().ToList();
-        var chosen = values.FirstOrDefault(e => e["primary"] is JsonValue p && p.TryGetValue<bool>(out var primary) && primary)
-            ?? values.FirstOrDefault(e => string.Equals(Text(e["type"]), "work", StringComparison.OrdinalIgnoreCase))
+        var chosen = values.FirstOrDefault(e => ScimValues.AsBoolean(ScimJson.Get(e, "primary")) == true)
+            ?? values.FirstOrDefault(e => string.Equals(Text(e, "type"), "work", StringComparison.OrdinalIgnoreCase))
             ?? values.FirstOrDefault();
-        return Text(chosen?["value"]);
+        return Text(chosen, "value");
     }
 
-    private static bool Active(JsonNode? active) => active switch
+    private static void Keep(Dictionary<string, string> attributes, string name, string value)
     {
-        JsonValue v when v.TryGetValue<bool>(out var flag) => flag,
-        JsonValue v when v.TryGetValue<string>(out var text) => !string.Equals(text.Trim(), "false", StringComparison.OrdinalIgnoreCase),
-        _ => true,
-    };
-
-    private static void Keep(Dictionary<string, string> attributes, string name, JsonNode? value)
-    {
-        if (Text(value) is { Length: > 0 } text) attributes[name] = text;
+        if (value.Length > 0) attributes[name] = value;
     }
 
-    private static string Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text.Trim() : "";
+    private static string Text(JsonObject? json, string name) => json is null ? "" : ScimResourceKeys.Text(json, name).Trim();
 }

@@ -194,21 +194,23 @@ internal sealed class ScimProvider
             }
             else
             {
-                imported.Add(Row(ScimUserMapping.ToImportedUser(id, resource, created ? [] : await GroupNamesAsync(name, id, null, ct))));
-                body = new ScimResourceBody(Text(resource["userName"]), NullIfEmpty(Text(resource["externalId"])), resource.ToJsonString(), []);
+                imported.Add(Row(ScimUserMapping.ToImportedUser(id, resource, created ? [] : await GroupNamesAsync(name, id, null, new(), ct))));
+                body = new ScimResourceBody(ScimResourceKeys.Name(resource, type), ScimResourceKeys.ExternalId(resource), resource.ToJsonString(), []);
             }
         }
         else
         {
-            var members = resource is null ? [] : MemberIds(resource);
-            var displayName = resource is null ? "" : Text(resource["displayName"]);
-            if (resource is not null) body = new ScimResourceBody(displayName, NullIfEmpty(Text(resource["externalId"])), resource.ToJsonString(), members);
+            var members = resource is null ? [] : ScimResourceKeys.MemberIds(resource);
+            var displayName = resource is null ? "" : ScimResourceKeys.Name(resource, type);
+            if (resource is not null) body = new ScimResourceBody(displayName, ScimResourceKeys.ExternalId(resource), resource.ToJsonString(), members);
             var group = new GroupChange(id, resource is null ? null : displayName, members.ToHashSet(StringComparer.Ordinal));
+            // The other groups' names, read once for all the members this write changes.
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var userId in Affected(before, group, displayName))
             {
                 if (await Store.GetResourceAsync(name, ScimKind.User, userId, ct) is not { } user) continue;
                 var json = (JsonObject)JsonNode.Parse(user.Json)!;
-                imported.Add(Row(ScimUserMapping.ToImportedUser(userId, json, await GroupNamesAsync(name, userId, group, ct))));
+                imported.Add(Row(ScimUserMapping.ToImportedUser(userId, json, await GroupNamesAsync(name, userId, group, names, ct))));
             }
         }
         return new ScimWrite(name, Kind(type), id, expected, body, now, imported, removed);
@@ -222,15 +224,19 @@ internal sealed class ScimProvider
     {
         var old = before?.Members.ToHashSet(StringComparer.Ordinal) ?? [];
         var renamed = before is not null && change.Name is not null
-            && !string.Equals(ScimNameOf(before), newName, StringComparison.Ordinal);
+            && !string.Equals(GroupName(before), newName, StringComparison.Ordinal);
         var affected = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var id in old) if (renamed || !change.Members.Contains(id)) affected.Add(id);
         foreach (var id in change.Members) if (renamed || !old.Contains(id)) affected.Add(id);
         return affected;
     }
 
-    /// <summary>The displayNames of the groups a user is in, with <paramref name="change"/> laid over what is stored.</summary>
-    private async Task<IReadOnlyList<string>> GroupNamesAsync(string source, string userId, GroupChange? change, CancellationToken ct)
+    /// <summary>
+    /// The displayNames of the groups a user is in, with <paramref name="change"/> laid over what is stored;
+    /// <paramref name="known"/> holds the names already read by this write.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> GroupNamesAsync(string source, string userId, GroupChange? change,
+        Dictionary<string, string> known, CancellationToken ct)
     {
         var ids = (await Store.GroupsOfAsync(source, userId, ct)).ToHashSet(StringComparer.Ordinal);
         if (change is not null)
@@ -241,23 +247,27 @@ internal sealed class ScimProvider
         var names = new List<string>(ids.Count);
         foreach (var groupId in ids.Order(StringComparer.Ordinal))
         {
-            if (change is not null && groupId == change.Id) names.Add(change.Name!);
-            else if (await Store.GetResourceAsync(source, ScimKind.Group, groupId, ct) is { } group) names.Add(ScimNameOf(group));
+            if (change is not null && groupId == change.Id)
+            {
+                names.Add(change.Name!);
+                continue;
+            }
+            if (!known.TryGetValue(groupId, out var name))
+            {
+                if (await Store.GetResourceAsync(source, ScimKind.Group, groupId, ct) is not { } group) continue;
+                known[groupId] = name = GroupName(group);
+            }
+            names.Add(name);
         }
         return names;
     }
 
-    private static string ScimNameOf(StoredScimResource group) => Text(JsonNode.Parse(group.Json)?["displayName"]);
+    private static string GroupName(StoredScimResource group) => ScimResourceKeys.Name((JsonObject)JsonNode.Parse(group.Json)!, ScimResourceType.Group);
 
     private static ImportedRow Row(ImportedUser user) =>
         ImportedUserCheck.Problem(user) is { } problem
             ? throw new ScimException(400, "invalidValue", problem)
             : ImportedRow.Of(user);
-
-    private static List<string> MemberIds(JsonObject group) =>
-        group["members"] is JsonArray members
-            ? members.OfType<JsonObject>().Select(m => Text(m["value"])).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList()
-            : [];
 
     private static void CheckVersion(StoredScimResource stored, long? ifVersion)
     {
@@ -271,7 +281,4 @@ internal sealed class ScimProvider
 
     public static ScimException NotFound(ScimResourceType type, string id) => new(404, null, $"{type.Name} {id} not found");
 
-    private static string Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
-
-    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 }
