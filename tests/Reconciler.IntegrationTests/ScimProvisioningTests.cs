@@ -123,6 +123,7 @@ public sealed class ScimProvisioningTests : IAsyncLifetime
         Assert.Equal("User", create.Body.GetProperty("meta").GetProperty("resourceType").GetString());
 
         var user = await SettledAsync(run, "ada.lovelace@contoso.com", u => Expect.Str(u, "state") == "Active");
+        var provisionedAt = Expect.Str(user, "createdAt");
         Assert.Equal("everyone", Expect.Str(user, "mapping"));
         Assert.Equal("Analytical Engines", Expect.Str(user, "department"));
 
@@ -163,8 +164,6 @@ public sealed class ScimProvisioningTests : IAsyncLifetime
         var delete = await SendAsync(run, Request(HttpMethod.Delete, $"/Users/{id}"));
         Assert.Equal(HttpStatusCode.NoContent, delete.Status);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(run, Request(HttpMethod.Get, $"/Users/{id}"))).Status);
-        await Task.Delay(1500);
-        Assert.Equal("Preserved", Expect.Str((await RegistryUserAsync("ada.lovelace@contoso.com"))!.Value, "state"));
 
         // Created again under a new id with the same email: re-bound to the preserved user and restored.
         var again = await SendAsync(run, Request(HttpMethod.Post, "/Users", """
@@ -176,6 +175,8 @@ public sealed class ScimProvisioningTests : IAsyncLifetime
         var restored = await SettledAsync(run, "ada.lovelace@contoso.com", u => Expect.Str(u, "state") == "Active");
         Assert.Single(await _workspace.Users(), u => Expect.Str(u, "email") == "ada.lovelace@contoso.com");
         Assert.Equal(again.Body.GetProperty("id").GetString(), Expect.Str(restored, "externalId"));
+        // The same registry row as at the first create (so the delete kept it), not a new one.
+        Assert.Equal(provisionedAt, Expect.Str(restored, "createdAt"));
     }
 
     [Fact]
@@ -219,16 +220,20 @@ public sealed class ScimProvisioningTests : IAsyncLifetime
             """));
         Assert.Equal(HttpStatusCode.OK, removed.Status);
         await SettledAsync(run, "grace@contoso.com", u => Expect.Str(u, "mapping") == "everyone");
-        var readded = await SendAsync(run, Request(HttpMethod.Patch, $"/Groups/{groupId}", $$$"""
-            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-             "Operations": [{"op": "add", "path": "members", "value": [{"value": "{{{id}}}"}]},
-                            {"op": "replace", "value": {"id": "{{{groupId}}}", "displayName": "Platform Engineering"}}]}
+        var readded = await SendAsync(run, Request(HttpMethod.Patch, $"/Groups/{groupId}", $$"""
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", "path": "members", "value": [{"value": "{{id}}"}]}]}
             """));
         Assert.Equal(HttpStatusCode.OK, readded.Status);
+        await SettledAsync(run, "grace@contoso.com", u => Expect.Str(u, "mapping") == "engineering");
+        // Renamed with Okta's path-less replace that repeats the id: the members' groups follow the new name.
+        var rename = await SendAsync(run, Request(HttpMethod.Patch, $"/Groups/{groupId}", $$$"""
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+             "Operations": [{"op": "replace", "value": {"id": "{{{groupId}}}", "displayName": "Platform Engineering"}}]}
+            """));
+        Assert.Equal(HttpStatusCode.OK, rename.Status);
         var renamed = await SendAsync(run, Request(HttpMethod.Get, "/Groups?filter=" + Uri.EscapeDataString("displayName eq \"platform engineering\"")));
         Assert.Equal(groupId, renamed.Body.GetProperty("Resources")[0].GetProperty("id").GetString());
-        await Task.Delay(1500);
-        Assert.Equal("everyone", Expect.Str((await RegistryUserAsync("grace@contoso.com"))!.Value, "mapping"));
+        await SettledAsync(run, "grace@contoso.com", u => Expect.Str(u, "mapping") == "everyone");
 
         // Okta deactivates with a path-less replace.
         var deactivated = await SendAsync(run, Request(HttpMethod.Patch, $"/Users/{id}", """
