@@ -39,6 +39,13 @@ public sealed class SourceKeyReconciler(
 {
     private const int ReadAttempts = 3;
 
+    /// <summary>
+    /// How many of a push source's written-since users one reconcile plans at most: the reconcile holds the store's
+    /// write lock while it plans and every push waits for it, so a push's wait stays in tens of milliseconds while a
+    /// backlog is worked off in passes that follow each other at once.
+    /// </summary>
+    public int WrittenPerPass { get; init; } = 256;
+
     public async Task<KeyResult> ReconcileAsync(ResourceKey key, DesiredSnapshot desired, Func<SourceRead, TimeSpan?> retryIn,
         CancellationToken cancellationToken)
     {
@@ -66,7 +73,11 @@ public sealed class SourceKeyReconciler(
             using var changes = read.Changes;
             try
             {
-                var options = new ReconcileOptions(RetryIn: retryIn) { HeldBecause = holds.Count > 0 ? string.Join("; ", holds) : null };
+                var options = new ReconcileOptions(RetryIn: retryIn)
+                {
+                    HeldBecause = holds.Count > 0 ? string.Join("; ", holds) : null,
+                    WrittenPerPass = WrittenPerPass,
+                };
                 var outcome = await reconciliation.RunAsync(store, state, [read], options, cancellationToken);
                 if (holds.Count > 0)
                 {
@@ -75,6 +86,13 @@ public sealed class SourceKeyReconciler(
                 if (read.IsFailed)
                 {
                     return new KeyResult(KeyOutcome.Failed, read.RetryAfter, read.Failure, read.Problems.FirstOrDefault() ?? "the read failed")
+                    {
+                        Reconcile = outcome, UsersSeen = read.ImportedUsers,
+                    };
+                }
+                if (outcome.WrittenLeft > 0)
+                {
+                    return new KeyResult(KeyOutcome.Success, TimeSpan.Zero, null, $"{outcome.Plan.Summary}; {outcome.WrittenLeft} pushed user(s) left for the next pass")
                     {
                         Reconcile = outcome, UsersSeen = read.ImportedUsers,
                     };

@@ -26,6 +26,13 @@ public sealed record ReconcileOptions(bool DryRun = false, bool AllowDeletions =
 
     /// <summary>Wraps each source's users on their way to the planner (`explain` looks for its user there).</summary>
     public Func<SourceInput, SourceInput>? Inspect { get; init; }
+
+    /// <summary>
+    /// Plans at most this many of a push source's written-since users in one pass (null: all of them). The hosted
+    /// service bounds it: pushes wait for the store's write lock while a reconcile holds it, so a backlog is worked
+    /// off in short passes between them; the users left stay marked and <see cref="ReconcileOutcome.WrittenLeft"/> says so.
+    /// </summary>
+    public int? WrittenPerPass { get; init; }
 }
 
 /// <summary>What one reconcile of one or more sources did.</summary>
@@ -46,6 +53,9 @@ public sealed record ReconcileOutcome
 
     /// <summary>Sources with a conflict pending, other than the ones reconciled: an email this reconcile released may settle them.</summary>
     public IReadOnlyList<string> SourcesWithConflicts { get; init; } = [];
+
+    /// <summary>Written-since users this pass left for the next one (<see cref="ReconcileOptions.WrittenPerPass"/>).</summary>
+    public int WrittenLeft { get; init; }
 }
 
 /// <summary>
@@ -90,6 +100,8 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         var inputs = new List<SourceInput>();
         var scopes = new Dictionary<string, PlanScope>(StringComparer.Ordinal);
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        var plannedWritten = new Dictionary<string, IReadOnlyCollection<string>?>(StringComparer.Ordinal);
+        var writtenLeft = 0;
         var pendingBefore = session.Pending();
         foreach (var read in reads)
         {
@@ -101,9 +113,14 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             var fingerprint = PlanFingerprint.Of(desired, read.Source);
             fingerprints[read.Name] = fingerprint;
             var pending = pendingBefore.Where(p => p.Source == read.Name).ToList();
+            var left = Slice(pending, options.WrittenPerPass);
             var scope = PlanInputs.Scope(read, stored, fingerprint, session, pending, options.AllowDeletions, now);
             if (options.Whole && scope != PlanScope.None) scope = PlanScope.Whole;
             scopes[read.Name] = scope;
+            // A whole plan considers every user, so it settles every mark; an incremental one, the marks it was given.
+            if (scope == PlanScope.Whole) left = 0;
+            plannedWritten[read.Name] = left == 0 ? null : pending.Where(p => p.Kind == PendingKind.Written).Select(p => p.ExternalId).ToList();
+            if (scope != PlanScope.None) writtenLeft += left;
             var input = PlanInputs.Input(read, stored, scope, session, pending);
             inputs.Add(options.Inspect?.Invoke(input) ?? input);
         }
@@ -129,7 +146,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
 
         foreach (var read in reads)
         {
-            WriteSnapshot(writer, desired, read, scopes[read.Name], fingerprints[read.Name], outcome, session, now);
+            WriteSnapshot(writer, desired, read, scopes[read.Name], fingerprints[read.Name], plannedWritten[read.Name], outcome, session, now);
         }
         var statuses = new StatusReport(desired, session, reads, outcome, counting, options, now).Statuses(await store!.LoadStatusesAsync(cancellationToken));
         writer.SaveStatuses(statuses);
@@ -150,12 +167,36 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             Committed = true,
             Users = Totals(session, counting),
             SourcesWithConflicts = counting.Changes > 0 ? waiting : [],
+            WrittenLeft = writtenLeft,
         };
     }
 
+    /// <summary>
+    /// Keeps the first <paramref name="limit"/> written-since marks of a source's pending list (in id order, as the
+    /// store lists them) and every conflict and held-back entry; returns how many marks were left out.
+    /// </summary>
+    private static int Slice(List<PendingEntry> pending, int? limit)
+    {
+        if (limit is not { } most) return 0;
+        var left = 0;
+        var kept = 0;
+        pending.RemoveAll(p =>
+        {
+            if (p.Kind != PendingKind.Written) return false;
+            if (kept < most)
+            {
+                kept++;
+                return false;
+            }
+            left++;
+            return true;
+        });
+        return left;
+    }
+
     /// <summary>Stores what the read found and what the plan decided for one source, when anything differs from what is stored.</summary>
-    private static void WriteSnapshot(IStoreWriteSession writer, DesiredState desired, SourceRead read, PlanScope scope, string fingerprint, PlanOutcome outcome,
-        IStoreSession session, DateTimeOffset now)
+    private static void WriteSnapshot(IStoreWriteSession writer, DesiredState desired, SourceRead read, PlanScope scope, string fingerprint,
+        IReadOnlyCollection<string>? plannedWritten, PlanOutcome outcome, IStoreSession session, DateTimeOffset now)
     {
         var stored = session.Source(read.Name);
         if (read.IsFailed)
@@ -177,7 +218,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             .Concat(held.SelectMany(b => b.HeldBack.Select(h => new PendingEntry(read.Name, h.ExternalId, PendingKind.HeldBack, h.After.Mapping, Message: b.Message))))
             .DistinctBy(p => (p.ExternalId, p.Kind))
             .ToList();
-        if (scope != PlanScope.Unchanged) writer.ReplacePending(read.Name, pending);
+        if (scope != PlanScope.Unchanged) writer.ReplacePending(read.Name, pending, plannedWritten);
 
         var tallies = MappingsOf(desired, read.Source).ToDictionary(
             m => m.Name,

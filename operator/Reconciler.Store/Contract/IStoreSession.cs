@@ -67,8 +67,12 @@ public interface IStoreWriteSession : IStoreSession
     /// <summary>Counts a source's registry rows per state from the rows themselves (after a whole plan).</summary>
     void RecountSource(string source);
 
-    /// <summary>Replaces a source's pending conflicts and held-back removals, and clears the written-since entries planned now.</summary>
-    void ReplacePending(string source, IReadOnlyList<PendingEntry> entries);
+    /// <summary>
+    /// Replaces a source's pending conflicts and held-back removals with <paramref name="entries"/>, and clears the
+    /// written-since marks of the users planned now: those in <paramref name="plannedWritten"/>, or all of them when it
+    /// is null. Marks of users a bounded pass did not plan stay for the next one.
+    /// </summary>
+    void ReplacePending(string source, IReadOnlyList<PendingEntry> entries, IReadOnlyCollection<string>? plannedWritten);
 
     /// <summary>Records statuses in the same transaction (unchanged ones are not rewritten).</summary>
     void SaveStatuses(IReadOnlyList<StoredStatus> statuses);

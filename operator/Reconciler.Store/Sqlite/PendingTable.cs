@@ -25,20 +25,38 @@ internal static class PendingTable
     }
 
     /// <summary>
-    /// Replaces a source's entries with these (all kinds: a plan considered every pending user of its source).
-    /// Writes nothing when they are the same as <paramref name="stored"/> (null: not known, always written).
+    /// Replaces a source's conflict and held-back entries with these, and clears its written-since marks: those of
+    /// <paramref name="plannedWritten"/>, or all when it is null. Writes nothing when that changes nothing against
+    /// <paramref name="stored"/> (null: not known, always written).
     /// </summary>
-    public static void Replace(SqliteConnection connection, long sourceId, IReadOnlyList<PendingEntry>? stored, IReadOnlyList<PendingEntry> entries)
+    public static void Replace(SqliteConnection connection, long sourceId, IReadOnlyList<PendingEntry>? stored, IReadOnlyList<PendingEntry> entries,
+        IReadOnlyCollection<string>? plannedWritten)
     {
-        if (stored is not null && stored.SequenceEqual(entries.OrderBy(e => e.ExternalId, StringComparer.Ordinal).ThenBy(e => e.Kind.ToString(), StringComparer.Ordinal)))
+        if (stored is not null
+            && (plannedWritten is { Count: 0 } || !stored.Any(e => e.Kind == PendingKind.Written))
+            && stored.Where(e => e.Kind != PendingKind.Written)
+                .SequenceEqual(entries.OrderBy(e => e.ExternalId, StringComparer.Ordinal).ThenBy(e => e.Kind.ToString(), StringComparer.Ordinal)))
         {
             return;
         }
         using (var delete = connection.CreateCommand())
         {
-            delete.CommandText = "DELETE FROM pending WHERE source_id = $source";
+            delete.CommandText = "DELETE FROM pending WHERE source_id = $source" + (plannedWritten is null ? "" : " AND kind <> 'Written'");
             delete.Parameters.AddWithValue("$source", sourceId);
             delete.ExecuteNonQuery();
+        }
+        if (plannedWritten is { Count: > 0 })
+        {
+            using var clear = connection.CreateCommand();
+            clear.CommandText = "DELETE FROM pending WHERE source_id = $source AND external_id = $id AND kind = 'Written'";
+            clear.Parameters.AddWithValue("$source", sourceId);
+            var marked = clear.Parameters.Add("$id", SqliteType.Text);
+            clear.Prepare();
+            foreach (var planned in plannedWritten)
+            {
+                marked.Value = planned;
+                clear.ExecuteNonQuery();
+            }
         }
         using var insert = connection.CreateCommand();
         insert.CommandText = """
@@ -66,13 +84,14 @@ internal static class PendingTable
         }
     }
 
+    private const string InsertWritten = "INSERT OR IGNORE INTO pending (source_id, external_id, kind) VALUES ($source, $id, 'Written')";
+
     /// <summary>Marks a user for the next plan of its source (a push source wrote it).</summary>
-    public static void MarkWritten(SqliteConnection connection, long sourceId, string externalId)
+    public static void MarkWritten(StatementCache db, long sourceId, string externalId)
     {
-        using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT OR IGNORE INTO pending (source_id, external_id, kind) VALUES ($source, $id, 'Written')";
-        insert.Parameters.AddWithValue("$source", sourceId);
-        insert.Parameters.AddWithValue("$id", externalId);
-        insert.ExecuteNonQuery();
+        var insert = db[InsertWritten];
+        insert.Bind("$source", sourceId);
+        insert.Bind("$id", externalId);
+        insert.Execute();
     }
 }

@@ -5,57 +5,91 @@ namespace Reconciler.Store.Sqlite;
 
 /// <summary>
 /// <c>scim_tokens</c>, <c>scim_resources</c> and <c>scim_members</c>, and a resource write with the imported
-/// entries that follow from it, on a connection whose transaction the caller holds.
+/// entries that follow from it, on a connection whose transaction the caller holds. Every statement goes through the
+/// connection's <see cref="StatementCache"/>: the store's SCIM writer keeps one connection, so a push prepares none.
 /// </summary>
 internal static class ScimTables
 {
-    private const string ResourceColumns = "r.id, r.name_key, r.external_id, r.version, r.created_at, r.updated_at, r.body";
+    private const string ResourceSelect = """
+        SELECT r.id, r.name_key, r.external_id, r.version, r.created_at, r.updated_at, r.body,
+               (SELECT group_concat(m.user_id, char(10)) FROM scim_members m WHERE m.source_id = r.source_id AND m.group_id = r.id)
+        FROM scim_resources r JOIN sources s ON s.id = r.source_id
+        WHERE s.name = $name AND r.kind = $kind
+        """;
 
-    public static void SaveToken(SqliteConnection connection, long sourceId, ScimToken token)
+    private const string SelectById = ResourceSelect + " AND r.id = $key";
+    private const string SelectByName = ResourceSelect + " AND r.name_key = $key";
+    private const string SelectAll = ResourceSelect + " ORDER BY r.id";
+
+    private const string UpsertToken = """
+        INSERT INTO scim_tokens (source_id, hash, created_at, expires_at) VALUES ($source, $hash, $created, $expires)
+        ON CONFLICT (source_id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, expires_at = excluded.expires_at
+        """;
+
+    private const string SelectToken =
+        "SELECT t.hash, t.created_at, t.expires_at FROM scim_tokens t JOIN sources s ON s.id = t.source_id WHERE s.name = $name";
+
+    private const string SelectGroupsOf = "SELECT group_id FROM scim_members WHERE source_id = $source AND user_id = $user ORDER BY group_id";
+
+    private const string InsertResource = """
+        INSERT INTO scim_resources (source_id, kind, id, name_key, external_id, version, created_at, updated_at, body)
+        VALUES ($source, $kind, $id, $name, $external, 1, $now, $now, $body)
+        """;
+
+    private const string ReplaceResource = """
+        UPDATE scim_resources SET name_key = $name, external_id = $external, version = version + 1, updated_at = $now, body = $body
+        WHERE source_id = $source AND kind = $kind AND id = $id AND version = $expected
+        """;
+
+    private const string DeleteResource = "DELETE FROM scim_resources WHERE source_id = $source AND kind = $kind AND id = $id AND version = $expected";
+    private const string SelectVersion = "SELECT version FROM scim_resources WHERE source_id = $source AND kind = $kind AND id = $id";
+    private const string DeleteMembers = "DELETE FROM scim_members WHERE source_id = $source AND group_id = $group";
+    private const string InsertMember = "INSERT OR IGNORE INTO scim_members (source_id, group_id, user_id) VALUES ($source, $group, $user)";
+    private const string LeaveGroups = "DELETE FROM scim_members WHERE source_id = $source AND user_id = $id";
+    private const string SelectImported = "SELECT imported IS NOT NULL FROM users WHERE source_id = $source AND external_id = $id";
+    private const string CountImportedBy = "UPDATE sources SET imported_users = max(0, imported_users + $by) WHERE id = $source";
+
+    public static void SaveToken(StatementCache db, long sourceId, ScimToken token)
     {
-        using var upsert = connection.CreateCommand();
-        upsert.CommandText = """
-            INSERT INTO scim_tokens (source_id, hash, created_at, expires_at) VALUES ($source, $hash, $created, $expires)
-            ON CONFLICT (source_id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, expires_at = excluded.expires_at
-            """;
-        upsert.Parameters.AddWithValue("$source", sourceId);
-        upsert.Parameters.AddWithValue("$hash", token.Hash);
-        upsert.Parameters.AddWithValue("$created", ColumnFormat.Timestamp(token.CreatedAt));
-        upsert.Parameters.AddWithValue("$expires", ColumnFormat.Timestamp(token.ExpiresAt));
-        upsert.ExecuteNonQuery();
+        var upsert = db[UpsertToken];
+        upsert.Bind("$source", sourceId);
+        upsert.BindBlob(upsert.Parameter("$hash"), token.Hash);
+        upsert.Bind("$created", ColumnFormat.Timestamp(token.CreatedAt));
+        upsert.Bind("$expires", ColumnFormat.Timestamp(token.ExpiresAt));
+        upsert.Execute();
     }
 
-    public static ScimToken? FindToken(SqliteConnection connection, string source)
+    public static ScimToken? FindToken(StatementCache db, string source)
     {
-        using var select = connection.CreateCommand();
-        select.CommandText = """
-            SELECT t.hash, t.created_at, t.expires_at FROM scim_tokens t JOIN sources s ON s.id = t.source_id WHERE s.name = $name
-            """;
-        select.Parameters.AddWithValue("$name", source);
-        using var reader = select.ExecuteReader();
-        if (!reader.Read()) return null;
-        return new ScimToken(source, (byte[])reader.GetValue(0), ColumnFormat.ParseTimestamp(reader.GetString(1)),
-            ColumnFormat.ParseTimestamp(reader.GetString(2)));
+        var select = db[SelectToken];
+        select.Bind("$name", source);
+        if (!select.Read()) return null;
+        var token = new ScimToken(source, select.Blob(0), ColumnFormat.ParseTimestamp(select.Text(1)), ColumnFormat.ParseTimestamp(select.Text(2)));
+        select.Reset();
+        return token;
     }
 
-    public static StoredScimResource? Get(SqliteConnection connection, string source, ScimKind kind, string id) =>
-        Query(connection, source, kind, "r.id = $key", id).FirstOrDefault();
+    public static StoredScimResource? Get(StatementCache db, string source, ScimKind kind, string id) => One(db[SelectById], source, kind, id);
 
-    public static StoredScimResource? FindByName(SqliteConnection connection, string source, ScimKind kind, string name) =>
-        Query(connection, source, kind, "r.name_key = $key", NameKey(name)).FirstOrDefault();
+    public static StoredScimResource? FindByName(StatementCache db, string source, ScimKind kind, string name) =>
+        One(db[SelectByName], source, kind, NameKey(name));
 
-    public static IEnumerable<StoredScimResource> List(SqliteConnection connection, string source, ScimKind kind) =>
-        Query(connection, source, kind, null, null);
-
-    public static IReadOnlyList<string> GroupsOf(SqliteConnection connection, long sourceId, string userId)
+    /// <summary>Every resource of a kind in id order, on a statement of its own (the caller may look others up meanwhile).</summary>
+    public static IEnumerable<StoredScimResource> List(SqliteConnection connection, string source, ScimKind kind)
     {
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT group_id FROM scim_members WHERE source_id = $source AND user_id = $user ORDER BY group_id";
-        select.Parameters.AddWithValue("$source", sourceId);
-        select.Parameters.AddWithValue("$user", userId);
-        using var reader = select.ExecuteReader();
+        using var select = new SqliteStatement(connection, SelectAll);
+        select.Bind("$name", source);
+        select.Bind("$kind", kind.ToString());
+        while (select.Read()) yield return Resource(select, source, kind);
+    }
+
+    public static IReadOnlyList<string> GroupsOf(StatementCache db, long sourceId, string userId)
+    {
+        var select = db[SelectGroupsOf];
+        select.Bind("$source", sourceId);
+        select.Bind("$user", userId);
         var groups = new List<string>();
-        while (reader.Read()) groups.Add(reader.GetString(0));
+        while (select.Read()) groups.Add(select.Text(0));
         return groups;
     }
 
@@ -63,175 +97,151 @@ internal static class ScimTables
     public static string NameKey(string name) => name.ToUpperInvariant();
 
     /// <summary>Writes the resource, its members and the imported entries it changes; throws when the compare-and-swap fails.</summary>
-    public static void Write(SqliteConnection connection, long sourceId, ScimWrite write)
+    public static void Write(StatementCache db, long sourceId, ScimWrite write)
     {
-        var kind = write.Kind.ToString();
         if (write.ExpectedVersion is null)
         {
             var body = write.Resource ?? throw new ArgumentException("a create needs a resource", nameof(write));
-            Execute(connection, """
-                INSERT INTO scim_resources (source_id, kind, id, name_key, external_id, version, created_at, updated_at, body)
-                VALUES ($source, $kind, $id, $name, $external, 1, $now, $now, $body)
-                """, sourceId, kind, write.Id, body, write.Now, null);
+            Execute(db[InsertResource], sourceId, write, body);
         }
         else if (write.Resource is { } body)
         {
-            var changed = Execute(connection, """
-                UPDATE scim_resources SET name_key = $name, external_id = $external, version = version + 1, updated_at = $now, body = $body
-                WHERE source_id = $source AND kind = $kind AND id = $id AND version = $expected
-                """, sourceId, kind, write.Id, body, write.Now, write.ExpectedVersion);
-            if (changed == 0) throw Missed(connection, sourceId, write);
+            if (Execute(db[ReplaceResource], sourceId, write, body) == 0) throw Missed(db, sourceId, write);
         }
-        else
+        else if (Execute(db[DeleteResource], sourceId, write, null) == 0)
         {
-            var deleted = Execute(connection, "DELETE FROM scim_resources WHERE source_id = $source AND kind = $kind AND id = $id AND version = $expected",
-                sourceId, kind, write.Id, null, write.Now, write.ExpectedVersion);
-            if (deleted == 0) throw Missed(connection, sourceId, write);
+            throw Missed(db, sourceId, write);
         }
-        if (write.Kind == ScimKind.Group) ReplaceMembers(connection, sourceId, write.Id, write.Resource?.Members ?? []);
+        if (write.Kind == ScimKind.Group) ReplaceMembers(db, sourceId, write.Id, write.Resource?.Members ?? []);
         if (write.Kind == ScimKind.User && write.Resource is null)
         {
-            Execute(connection, "DELETE FROM scim_members WHERE source_id = $source AND user_id = $id", sourceId, kind, write.Id, null, write.Now, null);
+            var leave = db[LeaveGroups];
+            leave.Bind("$source", sourceId);
+            leave.Bind("$id", write.Id);
+            leave.Execute();
         }
-        foreach (var row in write.Imported) PutImported(connection, sourceId, row);
-        foreach (var id in write.Removed) RemoveImported(connection, sourceId, id);
+        foreach (var row in write.Imported) PutImported(db, sourceId, row);
+        foreach (var id in write.Removed) RemoveImported(db, sourceId, id);
     }
 
-    private static IEnumerable<StoredScimResource> Query(SqliteConnection connection, string source, ScimKind kind, string? where, string? key)
+    private static StoredScimResource? One(SqliteStatement select, string source, ScimKind kind, string key)
     {
-        using var select = connection.CreateCommand();
-        select.CommandText = $"""
-            SELECT {ResourceColumns},
-                   (SELECT group_concat(m.user_id, char(10)) FROM scim_members m WHERE m.source_id = r.source_id AND m.group_id = r.id)
-            FROM scim_resources r JOIN sources s ON s.id = r.source_id
-            WHERE s.name = $name AND r.kind = $kind {(where is null ? "" : "AND " + where)}
-            ORDER BY r.id
-            """;
-        select.Parameters.AddWithValue("$name", source);
-        select.Parameters.AddWithValue("$kind", kind.ToString());
-        if (key is not null) select.Parameters.AddWithValue("$key", key);
-        using var reader = select.ExecuteReader();
-        while (reader.Read())
-        {
-            var members = reader.IsDBNull(7) ? [] : reader.GetString(7).Split('\n');
-            yield return new StoredScimResource(source, kind, reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetInt64(3), ColumnFormat.ParseTimestamp(reader.GetString(4)), ColumnFormat.ParseTimestamp(reader.GetString(5)),
-                reader.GetString(6), members);
-        }
+        select.Bind("$name", source);
+        select.Bind("$kind", kind.ToString());
+        select.Bind("$key", key);
+        if (!select.Read()) return null;
+        var resource = Resource(select, source, kind);
+        select.Reset();
+        return resource;
     }
 
-    private static int Execute(SqliteConnection connection, string sql, long sourceId, string kind, string id, ScimResourceBody? body,
-        DateTimeOffset now, long? expected)
+    private static StoredScimResource Resource(SqliteStatement row, string source, ScimKind kind) =>
+        new(source, kind, row.Text(0), row.Text(1), row.IsNull(2) ? null : row.Text(2), row.Integer(3),
+            ColumnFormat.ParseTimestamp(row.Text(4)), ColumnFormat.ParseTimestamp(row.Text(5)), row.Text(6),
+            row.IsNull(7) ? [] : row.Text(7).Split('\n'));
+
+    /// <summary>Binds the parameters the statement has of a resource write and runs it; a taken name or id is a conflict.</summary>
+    private static int Execute(SqliteStatement command, long sourceId, ScimWrite write, ScimResourceBody? body)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$source", sourceId);
-        command.Parameters.AddWithValue("$kind", kind);
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$now", ColumnFormat.Timestamp(now));
+        var kind = write.Kind.ToString();
+        command.Bind("$source", sourceId);
+        command.Bind("$kind", kind);
+        command.Bind("$id", write.Id);
+        if (command.IndexOf("$now") > 0) command.Bind("$now", ColumnFormat.Timestamp(write.Now));
         if (body is not null)
         {
-            command.Parameters.AddWithValue("$name", NameKey(body.Name));
-            command.Parameters.AddWithValue("$external", (object?)body.ExternalId ?? DBNull.Value);
-            command.Parameters.AddWithValue("$body", body.Json);
+            command.Bind("$name", NameKey(body.Name));
+            command.Bind("$external", body.ExternalId);
+            command.Bind("$body", body.Json);
         }
-        if (expected is { } version) command.Parameters.AddWithValue("$expected", version);
+        if (write.ExpectedVersion is { } version) command.Bind("$expected", version);
         try
         {
-            return command.ExecuteNonQuery();
+            return command.Execute();
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
-            var what = kind == nameof(ScimKind.User) ? "userName" : "displayName";
+            var what = write.Kind == ScimKind.User ? "userName" : "displayName";
             throw new ScimConflictException(e.Message.Contains("name_key", StringComparison.Ordinal)
                 ? $"a {kind} with the {what} '{body?.Name}' already exists"
-                : $"a {kind} with the id '{id}' already exists", versionMismatch: false);
+                : $"a {kind} with the id '{write.Id}' already exists", versionMismatch: false);
         }
     }
 
     /// <summary>Why a replace or delete changed no row: the resource is gone, or at another version.</summary>
-    private static StoreException Missed(SqliteConnection connection, long sourceId, ScimWrite write)
+    private static StoreException Missed(StatementCache db, long sourceId, ScimWrite write)
     {
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT version FROM scim_resources WHERE source_id = $source AND kind = $kind AND id = $id";
-        select.Parameters.AddWithValue("$source", sourceId);
-        select.Parameters.AddWithValue("$kind", write.Kind.ToString());
-        select.Parameters.AddWithValue("$id", write.Id);
-        return select.ExecuteScalar() is long version
-            ? new ScimConflictException($"{write.Kind} {write.Id} is at version {version}, not {write.ExpectedVersion}", versionMismatch: true)
-            : new ScimNotFoundException($"{write.Kind} {write.Id} not found");
+        var select = db[SelectVersion];
+        select.Bind("$source", sourceId);
+        select.Bind("$kind", write.Kind.ToString());
+        select.Bind("$id", write.Id);
+        if (!select.Read()) return new ScimNotFoundException($"{write.Kind} {write.Id} not found");
+        var version = select.Integer(0);
+        select.Reset();
+        return new ScimConflictException($"{write.Kind} {write.Id} is at version {version}, not {write.ExpectedVersion}", versionMismatch: true);
     }
 
-    private static void ReplaceMembers(SqliteConnection connection, long sourceId, string groupId, IReadOnlyList<string> members)
+    private static void ReplaceMembers(StatementCache db, long sourceId, string groupId, IReadOnlyList<string> members)
     {
-        using (var delete = connection.CreateCommand())
-        {
-            delete.CommandText = "DELETE FROM scim_members WHERE source_id = $source AND group_id = $group";
-            delete.Parameters.AddWithValue("$source", sourceId);
-            delete.Parameters.AddWithValue("$group", groupId);
-            delete.ExecuteNonQuery();
-        }
-        if (members.Count == 0) return;
-        using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT OR IGNORE INTO scim_members (source_id, group_id, user_id) VALUES ($source, $group, $user)";
-        insert.Parameters.AddWithValue("$source", sourceId);
-        insert.Parameters.AddWithValue("$group", groupId);
-        var user = insert.Parameters.Add("$user", SqliteType.Text);
-        insert.Prepare();
+        var delete = db[DeleteMembers];
+        delete.Bind("$source", sourceId);
+        delete.Bind("$group", groupId);
+        delete.Execute();
+        var insert = db[InsertMember];
+        insert.Bind("$source", sourceId);
+        insert.Bind("$group", groupId);
+        var user = insert.Parameter("$user");
         foreach (var member in members)
         {
-            user.Value = member;
-            insert.ExecuteNonQuery();
+            insert.Bind(user, member);
+            insert.Execute();
         }
     }
 
     /// <summary>Stores an imported entry, counts it when it is new to the snapshot, and marks it for the next plan.</summary>
-    private static void PutImported(SqliteConnection connection, long sourceId, ImportedRow row)
+    private static void PutImported(StatementCache db, long sourceId, ImportedRow row)
     {
-        var wasImported = HasImported(connection, sourceId, row.Id);
-        using (var put = connection.CreateCommand())
-        {
-            put.CommandText = UsersTable.PutImported;
-            put.Parameters.AddWithValue("$source", sourceId);
-            put.Parameters.AddWithValue("$id", row.Id);
-            put.Parameters.AddWithValue("$imported", row.Data);
-            put.Parameters.AddWithValue("$hash", unchecked((long)row.Fingerprint));
-            put.ExecuteNonQuery();
-        }
-        if (!wasImported) CountImported(connection, sourceId, +1);
-        PendingTable.MarkWritten(connection, sourceId, row.Id);
+        var wasImported = HasImported(db, sourceId, row.Id);
+        var put = db[UsersTable.PutImported];
+        put.Bind("$source", sourceId);
+        put.Bind("$id", row.Id);
+        put.BindBlob(put.Parameter("$imported"), row.Data);
+        put.Bind("$hash", unchecked((long)row.Fingerprint));
+        put.Execute();
+        if (!wasImported) CountImported(db, sourceId, +1);
+        PendingTable.MarkWritten(db, sourceId, row.Id);
     }
 
-    private static void RemoveImported(SqliteConnection connection, long sourceId, string id)
+    private static void RemoveImported(StatementCache db, long sourceId, string id)
     {
-        if (!HasImported(connection, sourceId, id)) return;
+        if (!HasImported(db, sourceId, id)) return;
         foreach (var sql in new[] { UsersTable.DropImported, UsersTable.DeleteUnprovisioned })
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$source", sourceId);
-            command.Parameters.AddWithValue("$id", id);
-            command.ExecuteNonQuery();
+            var command = db[sql];
+            command.Bind("$source", sourceId);
+            command.Bind("$id", id);
+            command.Execute();
         }
-        CountImported(connection, sourceId, -1);
-        PendingTable.MarkWritten(connection, sourceId, id);
+        CountImported(db, sourceId, -1);
+        PendingTable.MarkWritten(db, sourceId, id);
     }
 
-    private static bool HasImported(SqliteConnection connection, long sourceId, string id)
+    private static bool HasImported(StatementCache db, long sourceId, string id)
     {
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT imported IS NOT NULL FROM users WHERE source_id = $source AND external_id = $id";
-        select.Parameters.AddWithValue("$source", sourceId);
-        select.Parameters.AddWithValue("$id", id);
-        return select.ExecuteScalar() is long and 1;
+        var select = db[SelectImported];
+        select.Bind("$source", sourceId);
+        select.Bind("$id", id);
+        if (!select.Read()) return false;
+        var imported = select.Integer(0) == 1;
+        select.Reset();
+        return imported;
     }
 
-    private static void CountImported(SqliteConnection connection, long sourceId, int by)
+    private static void CountImported(StatementCache db, long sourceId, int by)
     {
-        using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE sources SET imported_users = max(0, imported_users + $by) WHERE id = $source";
-        update.Parameters.AddWithValue("$by", by);
-        update.Parameters.AddWithValue("$source", sourceId);
-        update.ExecuteNonQuery();
+        var update = db[CountImportedBy];
+        update.Bind("$by", by);
+        update.Bind("$source", sourceId);
+        update.Execute();
     }
 }

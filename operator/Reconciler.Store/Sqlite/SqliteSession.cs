@@ -11,9 +11,8 @@ namespace Reconciler.Store.Sqlite;
 /// </summary>
 internal class SqliteSession : IStoreSession
 {
-    // Keyed by the SQL constant's instance: a lookup per row must not hash the statement's text.
-    private readonly Dictionary<string, SqliteStatement> _readStatements = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, SqliteStatement> _writeStatements = new(ReferenceEqualityComparer.Instance);
+    private readonly StatementCache _readStatements;
+    private StatementCache? _writeStatements;
     private readonly SqliteTransaction _readTransaction;
     private readonly UsersTable.Repeated _repeated = new();
     private Dictionary<string, SourceRecord>? _sources;
@@ -23,6 +22,7 @@ internal class SqliteSession : IStoreSession
     {
         Store = store;
         Reader = reader;
+        _readStatements = new StatementCache(reader);
         _readTransaction = reader.BeginTransaction(deferred: true);
         using var meta = Reader.CreateCommand();
         meta.CommandText = "SELECT value FROM store_meta WHERE key = 'registry_seq'; SELECT coalesce(sum(active + preserved + disabled), 0) FROM sources;";
@@ -129,25 +129,16 @@ internal class SqliteSession : IStoreSession
         return _sources;
     }
 
-    protected SqliteStatement Statement(SqliteConnection connection, string sql)
-    {
-        var statements = ReferenceEquals(connection, Reader) ? _readStatements : _writeStatements;
-        if (!statements.TryGetValue(sql, out var statement))
-        {
-            statement = new SqliteStatement(connection, sql);
-            statements[sql] = statement;
-        }
-        statement.Reset();
-        return statement;
-    }
+    /// <summary>A statement prepared once per session on the read connection or on the one write connection.</summary>
+    protected SqliteStatement Statement(SqliteConnection connection, string sql) =>
+        ReferenceEquals(connection, Reader) ? _readStatements[sql] : (_writeStatements ??= new StatementCache(connection))[sql];
 
     public virtual ValueTask DisposeAsync()
     {
         if (_disposed) return ValueTask.CompletedTask;
         _disposed = true;
-        foreach (var statement in _readStatements.Values.Concat(_writeStatements.Values)) statement.Dispose();
-        _readStatements.Clear();
-        _writeStatements.Clear();
+        _readStatements.Dispose();
+        _writeStatements?.Dispose();
         _readTransaction.Dispose();
         Reader.Dispose();
         return ValueTask.CompletedTask;

@@ -89,6 +89,11 @@ internal sealed class SqliteStatement : IDisposable
 
     public void Bind(int parameter, bool value) => Bind(parameter, value ? 1L : 0L);
 
+    /// <summary>Binds by name, for statements that run once per write rather than once per row of a loop.</summary>
+    public void Bind(string parameter, string? value) => Bind(Parameter(parameter), value);
+
+    public void Bind(string parameter, long value) => Bind(Parameter(parameter), value);
+
     public void BindBlob(int parameter, ReadOnlySpan<byte> value)
     {
         if (_bound is not null) _bound[parameter] = null;
@@ -132,6 +137,8 @@ internal sealed class SqliteStatement : IDisposable
     public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(statement, column);
 
     public long Integer(int column) => raw.sqlite3_column_int64(statement, column);
+
+    public byte[] Blob(int column) => raw.sqlite3_column_blob(statement, column).ToArray();
 
     public void Dispose() => raw.sqlite3_finalize(statement);
 

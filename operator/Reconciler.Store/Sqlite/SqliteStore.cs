@@ -176,6 +176,7 @@ public sealed partial class SqliteStore : IReconcilerStore, IScimStore
         if (!disposed)
         {
             disposed = true;
+            CloseScimWriter();
             using var connection = new SqliteConnection(connectionString);
             SqliteConnection.ClearPool(connection);
         }

@@ -135,7 +135,7 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
         }
     }
 
-    public void ReplacePending(string source, IReadOnlyList<PendingEntry> entries)
+    public void ReplacePending(string source, IReadOnlyList<PendingEntry> entries, IReadOnlyCollection<string>? plannedWritten)
     {
         // The read view is the state before this session: once a source's entries were replaced here, it no longer
         // says what is stored, so the entries are written without comparing.
@@ -143,7 +143,7 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
         if (entries.Count == 0 && SourceId(source) is null && !replacedBefore) return;
         try
         {
-            PendingTable.Replace(_writer, Id(source), replacedBefore ? null : Pending(source), entries);
+            PendingTable.Replace(_writer, Id(source), replacedBefore ? null : Pending(source), entries, plannedWritten);
         }
         catch (SqliteException e)
         {

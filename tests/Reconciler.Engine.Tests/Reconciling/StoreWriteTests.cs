@@ -163,7 +163,8 @@ public sealed class StoreWriteTests : IDisposable
 
         public void RecountSource(string source) => inner.RecountSource(source);
 
-        public void ReplacePending(string source, IReadOnlyList<PendingEntry> entries) => inner.ReplacePending(source, entries);
+        public void ReplacePending(string source, IReadOnlyList<PendingEntry> entries, IReadOnlyCollection<string>? plannedWritten) =>
+            inner.ReplacePending(source, entries, plannedWritten);
 
         public void SaveStatuses(IReadOnlyList<StoredStatus> statuses) => inner.SaveStatuses(statuses);
 

@@ -14,7 +14,7 @@ public sealed class SqlitePendingTests : StoreTest
     [Fact]
     public async Task ReplacePending_StoresEveryFieldInIdThenKindOrder()
     {
-        await WriteAsync(session => session.ReplacePending("corp", [Conflict, Written, HeldBack]));
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict, Written, HeldBack], null));
 
         Assert.Equal([HeldBack, Written, Conflict], await ReadAsync(s => s.Pending("corp")));
     }
@@ -25,31 +25,55 @@ public sealed class SqlitePendingTests : StoreTest
         var other = new PendingEntry("ldap", "u-9", PendingKind.Conflict, "sales");
         await WriteAsync(session =>
         {
-            session.ReplacePending("corp", [Conflict, HeldBack]);
-            session.ReplacePending("ldap", [other]);
+            session.ReplacePending("corp", [Conflict, HeldBack], null);
+            session.ReplacePending("ldap", [other], null);
         });
 
-        await WriteAsync(session => session.ReplacePending("corp", [Written]));
+        await WriteAsync(session => session.ReplacePending("corp", [Written], null));
         Assert.Equal([Written], await ReadAsync(s => s.Pending("corp")));
         Assert.Equal([other], await ReadAsync(s => s.Pending("ldap")));
 
-        await WriteAsync(session => session.ReplacePending("corp", []));
+        await WriteAsync(session => session.ReplacePending("corp", [], null));
         Assert.Empty(await ReadAsync(s => s.Pending("corp")));
         Assert.Equal([other], await ReadAsync(s => s.Pending()));
     }
 
     [Fact]
-    public async Task ReplacePending_WithTheEntriesStored_WritesNothing()
+    public async Task ReplacePending_WithThePlannedMarks_ClearsThoseAndKeepsTheMarksNotPlanned()
     {
-        await WriteAsync(session => session.ReplacePending("corp", [Conflict, HeldBack]));
+        var later = new PendingEntry("corp", "id-0000003", PendingKind.Written);
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict, Written, later], null));
+
+        await WriteAsync(session => session.ReplacePending("corp", [HeldBack], ["id-0000001"]));
+
+        Assert.Equal([HeldBack, later], await ReadAsync(s => s.Pending("corp")));
+    }
+
+    [Fact]
+    public async Task ReplacePending_WithNoMarksPlannedAndTheEntriesStored_WritesNothing()
+    {
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict, Written], null));
         using var observer = Folder.Connect();
         var version = StoreFolder.Scalar(observer, "PRAGMA data_version");
 
-        await WriteAsync(session => session.ReplacePending("corp", [HeldBack, Conflict]));
-        await WriteAsync(session => session.ReplacePending("ldap", []));
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict], []));
+
+        Assert.Equal(version, StoreFolder.Scalar(observer, "PRAGMA data_version"));
+        Assert.Equal([Written, Conflict], await ReadAsync(s => s.Pending("corp")));
+    }
+
+    [Fact]
+    public async Task ReplacePending_WithTheEntriesStored_WritesNothing()
+    {
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict, HeldBack], null));
+        using var observer = Folder.Connect();
+        var version = StoreFolder.Scalar(observer, "PRAGMA data_version");
+
+        await WriteAsync(session => session.ReplacePending("corp", [HeldBack, Conflict], null));
+        await WriteAsync(session => session.ReplacePending("ldap", [], null));
         Assert.Equal(version, StoreFolder.Scalar(observer, "PRAGMA data_version"));
 
-        await WriteAsync(session => session.ReplacePending("corp", [HeldBack, Conflict with { Message = "still held" }]));
+        await WriteAsync(session => session.ReplacePending("corp", [HeldBack, Conflict with { Message = "still held" }], null));
         Assert.NotEqual(version, StoreFolder.Scalar(observer, "PRAGMA data_version"));
         Assert.Equal("still held", (await ReadAsync(s => s.Pending("corp")))[1].Message);
     }
@@ -61,9 +85,9 @@ public sealed class SqlitePendingTests : StoreTest
         var team = new PendingEntry("team-a/corp", "a", PendingKind.Written);
         await WriteAsync(session =>
         {
-            session.ReplacePending("team-a/corp", [team]);
-            session.ReplacePending("ldap", [ldap]);
-            session.ReplacePending("corp", [Conflict]);
+            session.ReplacePending("team-a/corp", [team], null);
+            session.ReplacePending("ldap", [ldap], null);
+            session.ReplacePending("corp", [Conflict], null);
         });
 
         Assert.Equal([Conflict, ldap, team], await ReadAsync(s => s.Pending()));
@@ -72,7 +96,7 @@ public sealed class SqlitePendingTests : StoreTest
     [Fact]
     public async Task Pending_OfASourceNeverStored_IsEmpty()
     {
-        await WriteAsync(session => session.ReplacePending("corp", [Conflict]));
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict], null));
 
         Assert.Empty(await ReadAsync(s => s.Pending("never-read")));
     }
@@ -80,10 +104,10 @@ public sealed class SqlitePendingTests : StoreTest
     [Fact]
     public async Task ReplacePending_OfANewSource_StoresItsEntriesOnly()
     {
-        await WriteAsync(session => session.ReplacePending("corp", [Conflict]));
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict], null));
 
         var entry = new PendingEntry("ldap", "u-1", PendingKind.HeldBack);
-        await WriteAsync(session => session.ReplacePending("ldap", [entry]));
+        await WriteAsync(session => session.ReplacePending("ldap", [entry], null));
 
         Assert.Equal([Conflict, entry], await ReadAsync(s => s.Pending()));
     }
@@ -91,12 +115,12 @@ public sealed class SqlitePendingTests : StoreTest
     [Fact]
     public async Task ReplacePending_TwiceInOneSession_KeepsWhatTheLastSaid()
     {
-        await WriteAsync(session => session.ReplacePending("corp", [Conflict]));
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict], null));
 
         await WriteAsync(session =>
         {
-            session.ReplacePending("corp", [HeldBack]);
-            session.ReplacePending("corp", [Conflict]);
+            session.ReplacePending("corp", [HeldBack], null);
+            session.ReplacePending("corp", [Conflict], null);
         });
 
         Assert.Equal([Conflict], await ReadAsync(s => s.Pending("corp")));
@@ -109,8 +133,8 @@ public sealed class SqlitePendingTests : StoreTest
 
         await WriteAsync(session =>
         {
-            session.ReplacePending("ldap", [entry]);
-            session.ReplacePending("ldap", []);
+            session.ReplacePending("ldap", [entry], null);
+            session.ReplacePending("ldap", [], null);
         });
 
         Assert.Empty(await ReadAsync(s => s.Pending()));

@@ -14,7 +14,7 @@ public sealed class SqliteReadSessionTests : StoreTest
         {
             session.PutImported("corp", Sample.Row(3));
             session.SaveSource(new SourceRecord { Name = "corp", Cursor = "usn:1", ImportedUsers = 3 }, snapshotChanged: true);
-            session.ReplacePending("corp", [new PendingEntry("corp", "id-0000003", PendingKind.Conflict, "engineering")]);
+            session.ReplacePending("corp", [new PendingEntry("corp", "id-0000003", PendingKind.Conflict, "engineering")], null);
         });
         await using var view = await Store.OpenReadAsync(default);
         using var walk = view.Users("corp", unprovisionedOnly: false).GetEnumerator();
@@ -29,7 +29,7 @@ public sealed class SqliteReadSessionTests : StoreTest
             session.Apply(Sample.Create(Sample.User(5)), Sample.Row(5), Sample.Context());
             session.Apply(Sample.Create(Sample.User(6, "ldap")), Sample.Row(6), Sample.Context());
             session.SaveSource(new SourceRecord { Name = "corp", Cursor = "usn:2", ImportedUsers = 3 }, snapshotChanged: true);
-            session.ReplacePending("corp", []);
+            session.ReplacePending("corp", [], null);
         });
         using (var other = Folder.Connect()) StoreFolder.Execute(other, "UPDATE users SET display_name = 'edited by hand'");
 
@@ -64,7 +64,7 @@ public sealed class SqliteReadSessionTests : StoreTest
         session.Apply(Sample.Move(users[0]), null, Sample.Context());
         session.Apply(Sample.Create(Sample.User(3)), Sample.Row(3), Sample.Context());
         session.SaveSource(new SourceRecord { Name = "corp", Cursor = "usn:7" }, snapshotChanged: true);
-        session.ReplacePending("corp", [new PendingEntry("corp", "id-0000002", PendingKind.HeldBack)]);
+        session.ReplacePending("corp", [new PendingEntry("corp", "id-0000002", PendingKind.HeldBack)], null);
 
         Assert.Equal(users[0], session.Find("corp", "id-0000001")!.Provisioned);
         Assert.NotNull(session.Find("corp", "id-0000001")!.Imported);

@@ -124,7 +124,7 @@ public sealed class SqliteTransactionTests : StoreTest
             session.Apply(Sample.Preserve(users[1]), null, Sample.Context());
             session.SaveSource(new SourceRecord { Name = "corp", Cursor = "usn:9" }, snapshotChanged: true);
             session.RecountSource("corp");
-            session.ReplacePending("corp", [new PendingEntry("corp", "id-0000005", PendingKind.Conflict, "engineering")]);
+            session.ReplacePending("corp", [new PendingEntry("corp", "id-0000005", PendingKind.Conflict, "engineering")], null);
             session.SaveStatuses([new StoredStatus(new StatusKey("DirectorySource", "default", "corp"), "{}", "x", Sample.Now)]);
         }
 
@@ -172,7 +172,7 @@ public sealed class SqliteTransactionTests : StoreTest
         {
             session.PutImported("corp", Sample.Row(1));
             session.SaveSource(new SourceRecord { Name = "corp", Cursor = "usn:1" }, snapshotChanged: true);
-            session.ReplacePending("corp", [new PendingEntry("corp", "id-0000001", PendingKind.HeldBack)]);
+            session.ReplacePending("corp", [new PendingEntry("corp", "id-0000001", PendingKind.HeldBack)], null);
             session.RecountSource("corp");
         });
         Assert.Equal(0, await ReadAsync(s => s.RegistrySeq));
