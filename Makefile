@@ -18,7 +18,7 @@ run: build
 # Installs what the tests need, then runs every test project.
 test: deps
 	$(DOTNET) build Reconciler.sln -c Release --nologo -v quiet
-	@set -o pipefail; $(DOTNET) test Reconciler.sln -c Release --no-build --nologo -v quiet 2>&1 | awk '{ print } \
+	@set -o pipefail; $(DOTNET) test Reconciler.sln -c Release --no-build --nologo -v quiet --logger "console;verbosity=minimal" 2>&1 | awk '{ print } \
 	  /(Passed|Failed)! +-/ { for (i = 1; i <= NF; i++) { if ($$i == "Failed:") f += $$(i+1); if ($$i == "Passed:") p += $$(i+1) } } \
 	  END { printf "tests: %d passed, %d failed\n", p, f }'
 

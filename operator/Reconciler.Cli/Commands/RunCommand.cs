@@ -52,6 +52,8 @@ public static class RunCommand
             var metrics = new ReconcilerMetrics();
             var readiness = new ReadinessState();
             await using var opened = await StoreLocation.OpenAsync(parse.GetValue(store)!, readOnly: false, ct);
+            // A long-running writer: SCIM pushes must not wait for WAL checkpoints in their commits.
+            if (opened is Store.Sqlite.SqliteStore sqlite) sqlite.CheckpointInBackground();
             using var desired = new FolderDesiredState(directory);
             var reader = new Engine.Reconciling.SourceReader(CliServices.Connectors, CliServices.Secrets, CliServices.Clock, parse.GetValue(readTimeout) ?? Engine.Reconciling.SourceReader.DefaultIdleTimeout);
             var sources = new SourceKeyReconciler(reader, CliServices.Reconciliation(logging), opened, CliServices.Clock,

@@ -77,6 +77,7 @@ public sealed class SourceKeyReconciler(
                 {
                     HeldBecause = holds.Count > 0 ? string.Join("; ", holds) : null,
                     WrittenPerPass = WrittenPerPass,
+                    PlanBeforeLock = true,
                 };
                 var outcome = await reconciliation.RunAsync(store, state, [read], options, cancellationToken);
                 if (holds.Count > 0)

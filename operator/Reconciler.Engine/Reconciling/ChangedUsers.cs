@@ -176,6 +176,9 @@ public sealed class ChangedUsers : IDisposable
         return Read(at + 12, idLength);
     }
 
+    /// <summary>Forgets which entries were written: an attempt that was rolled back wrote none of them.</summary>
+    public void ForgetWritten() => _written.SetAll(false);
+
     public void Dispose() => _spill?.Dispose();
 
     /// <summary>One changed user: a view of its place in the store of changes.</summary>

@@ -66,12 +66,9 @@ internal static class PlanInputs
     /// <summary>The changed, deleted and pending users of a source with what is stored about them, in id order.</summary>
     private static PlanUsers Incremental(IStoreSession session, SourceRead read, IReadOnlyList<PendingEntry> pending)
     {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in read.Changes.InOrder) ids.Add(entry.Id);
-        ids.UnionWith(read.Deleted);
-        foreach (var entry in pending) ids.Add(entry.ExternalId);
+        var ids = Ids(read, pending);
         var pairs = new List<UserPair>(ids.Count);
-        foreach (var id in ids.Order(StringComparer.Ordinal))
+        foreach (var id in ids)
         {
             var stored = session.Find(read.Name, id);
             var before = stored?.Imported?.User;
@@ -80,6 +77,16 @@ internal static class PlanInputs
             pairs.Add(new UserPair(now, stored?.Provisioned, before));
         }
         return new PlanUsers(pairs);
+    }
+
+    /// <summary>The users an incremental plan takes: the read's changed and deleted ones and the pending ones, in id order.</summary>
+    public static IReadOnlyCollection<string> Ids(SourceRead read, IReadOnlyList<PendingEntry> pending)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in read.Changes.InOrder) ids.Add(entry.Id);
+        ids.UnionWith(read.Deleted);
+        foreach (var entry in pending) ids.Add(entry.ExternalId);
+        return ids.Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>

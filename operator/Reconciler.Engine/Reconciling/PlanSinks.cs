@@ -49,16 +49,24 @@ internal sealed class StoreSink : IPlanSink, IDisposable
 
     public void Add(PlanAction change)
     {
-        ImportedRow? imported = null;
         // The changes of a read are not thread-safe: their rows are taken here, on the planner's thread.
-        if (_reads.TryGetValue(change.Source, out var read) && read.Changes.Count > 0 && read.Changes.Find(change.ExternalId) is { Written: false } entry)
-        {
-            imported = entry.Row;
-            entry.Written = true;
-        }
-        _batch.Add((change, imported));
+        _batch.Add((change, TakeImported(_reads, change)));
         if (_batch.Count == BatchSize) HandOver();
         _observer?.Add(change);
+    }
+
+    /// <summary>
+    /// The user's new imported entry when this read changed it and it was not written yet: it goes into the same row
+    /// write as the registry change, and the snapshot's own write skips it.
+    /// </summary>
+    public static ImportedRow? TakeImported(IReadOnlyDictionary<string, SourceRead> reads, PlanAction change)
+    {
+        if (!reads.TryGetValue(change.Source, out var read) || read.Changes.Count == 0 || read.Changes.Find(change.ExternalId) is not { Written: false } entry)
+        {
+            return null;
+        }
+        entry.Written = true;
+        return entry.Row;
     }
 
     private void HandOver()
@@ -120,6 +128,35 @@ internal sealed class StoreSink : IPlanSink, IDisposable
             _stop.Cancel();
         }
     }
+}
+
+/// <summary>
+/// Holds the changes of a plan made before the write lock (<see cref="ReconcileOptions.PlanBeforeLock"/>) until the
+/// lock is held and the view it was made on is known to be current. Nothing is taken from the read's changes until
+/// then, so a plan made again under the lock finds them as the read left them.
+/// </summary>
+internal sealed class ChangeBuffer(IReadOnlyDictionary<string, SourceRead> reads, IPlanSink next) : IPlanSink
+{
+    /// <summary>Changes worth holding; a plan with more is made under the lock, its writes streaming.</summary>
+    public const int Limit = 4096;
+
+    private readonly List<PlanAction> _changes = [];
+
+    public void Add(PlanAction change)
+    {
+        if (_changes.Count == Limit) throw new FullException();
+        _changes.Add(change);
+        next.Add(change);
+    }
+
+    /// <summary>Writes the changes, in the order they were decided, into the session that holds the lock.</summary>
+    public void Replay(IStoreWriteSession session, ApplyContext context)
+    {
+        foreach (var change in _changes) session.Apply(change, StoreSink.TakeImported(reads, change), context);
+    }
+
+    /// <summary>The plan has more changes than <see cref="Limit"/>.</summary>
+    public sealed class FullException() : Exception("the plan has more changes than a plan made before the write lock holds");
 }
 
 /// <summary>Keeps the first changes of a plan (for a table) and passes every change on.</summary>

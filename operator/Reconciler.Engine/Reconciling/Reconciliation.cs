@@ -33,6 +33,12 @@ public sealed record ReconcileOptions(bool DryRun = false, bool AllowDeletions =
     /// off in short passes between them; the users left stay marked and <see cref="ReconcileOutcome.WrittenLeft"/> says so.
     /// </summary>
     public int? WrittenPerPass { get; init; }
+
+    /// <summary>
+    /// Plans a small incremental reconcile before taking the store's write lock, and holds the lock only to check
+    /// nothing moved and to write (the hosted service: pushes and other sources' writes wait for the lock).
+    /// </summary>
+    public bool PlanBeforeLock { get; init; }
 }
 
 /// <summary>What one reconcile of one or more sources did.</summary>
@@ -92,15 +98,161 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         var now = clock.GetUtcNow();
         var started = clock.GetTimestamp();
         var dryRun = options.DryRun || options.HeldBecause is not null;
-        await using var session = store is null ? new EmptySession()
-            : dryRun ? await store.OpenReadAsync(cancellationToken) : await store.OpenWriteAsync(cancellationToken);
-        var writer = dryRun ? null : session as IStoreWriteSession;
-        var byName = reads.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        // An attempt before this one was rolled back: none of the entries it wrote with their registry rows is stored.
+        foreach (var read in reads) read.Changes.ForgetWritten();
+        if (store is null || dryRun) return await PlanOnlyAsync(store, desired, reads, options, now, cancellationToken);
 
+        IStoreWriteSession? writer = null;
+        try
+        {
+            if (options.PlanBeforeLock && options.Observer is null && options.Inspect is null)
+            {
+                var early = await PlanBeforeLockAsync(store, desired, reads, options, now, cancellationToken);
+                if (early is not null)
+                {
+                    writer = early.Writer;
+                    if (early.Plan is { } plan)
+                    {
+                        var applying = clock.GetTimestamp();
+                        plan.Buffer.Replay(writer, new ApplyContext(desired.Revision, now));
+                        return await FinishAsync(store, writer, desired, reads, options, plan.Prepared, plan.Outcome, plan.Counting, now, started,
+                            clock.GetElapsedTime(applying), null, cancellationToken);
+                    }
+                }
+            }
+            writer ??= await store.OpenWriteAsync(cancellationToken);
+            return await PlanLockedAsync(store, writer, desired, reads, options, now, started, cancellationToken);
+        }
+        finally
+        {
+            if (writer is not null) await writer.DisposeAsync();
+        }
+    }
+
+    /// <summary>A plan that writes nothing (plan, explain, a held source), on a read view of the store.</summary>
+    private static async Task<ReconcileOutcome> PlanOnlyAsync(IReconcilerStore? store, DesiredState desired, IReadOnlyList<SourceRead> reads,
+        ReconcileOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var session = store is null ? new EmptySession() : await store.OpenReadAsync(cancellationToken);
+        var prepared = Prepare(session, desired, reads, options, now, explicitMarks: false);
+        var counting = new StateDeltas(options.Observer);
+        var outcome = Plan(desired, prepared, session, counting, options, now);
+        if (options.HeldBecause is not null && store is not null)
+        {
+            var held = new StatusReport(desired, session, reads, outcome, counting, options, now).Statuses(await store.LoadStatusesAsync(cancellationToken));
+            await store.SaveStatusesAsync(held, cancellationToken);
+        }
+        // A plan shows the users it would leave; a held source's users stay as they are stored.
+        var users = options.HeldBecause is null ? Totals(session, counting) : Totals(session, new StateDeltas(null));
+        return new ReconcileOutcome { Plan = outcome, Scopes = prepared.Scopes, Users = users };
+    }
+
+    /// <summary>Plans inside the write lock, the registry writes streaming to the store behind the planner.</summary>
+    private async Task<ReconcileOutcome> PlanLockedAsync(IReconcilerStore store, IStoreWriteSession writer, DesiredState desired,
+        IReadOnlyList<SourceRead> reads, ReconcileOptions options, DateTimeOffset now, long started, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare(writer, desired, reads, options, now, explicitMarks: false);
+        var counting = new StateDeltas(options.Observer);
+        var byName = reads.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        using var storeSink = new StoreSink(writer, byName, new ApplyContext(desired.Revision, now), counting, cancellationToken);
+        var outcome = Plan(desired, prepared, writer, storeSink, options, now);
+        storeSink.Complete();
+        return await FinishAsync(store, writer, desired, reads, options, prepared, outcome, counting, now, started, storeSink.Writing, "locked",
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Plans a small incremental reconcile on a read view, without the write lock, then takes the lock and checks that
+    /// nothing it planned from moved meanwhile: the registry, the sources' headers and pending entries, and the
+    /// imported entry of every user it planned (a push may have written one again). Null when the reconcile is not
+    /// one for this (a whole plan, or more changes than are worth holding in memory); a plan of null when something
+    /// moved, and the caller plans again under the lock it now holds.
+    /// </summary>
+    private async Task<EarlyPlan?> PlanBeforeLockAsync(IReconcilerStore store, DesiredState desired, IReadOnlyList<SourceRead> reads,
+        ReconcileOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        Prepared prepared;
+        PlanOutcome outcome;
+        StateDeltas counting;
+        ChangeBuffer buffer;
+        long registrySeq;
+        Dictionary<string, (SourceRecord? Header, List<PendingEntry> Pending)> sources = new(StringComparer.Ordinal);
+        var seen = new List<(string Source, string Id, ulong? Fingerprint)>();
+        await using (var view = await store.OpenReadAsync(cancellationToken))
+        {
+            prepared = Prepare(view, desired, reads, options, now, explicitMarks: true);
+            if (prepared.Scopes.Values.Any(s => s == PlanScope.Whole)) return null;
+            foreach (var read in reads)
+            {
+                if (prepared.Scopes[read.Name] != PlanScope.Incremental) continue;
+                foreach (var id in prepared.Planned[read.Name])
+                {
+                    if (seen.Count == ChangeBuffer.Limit) return null;
+                    seen.Add((read.Name, id, view.Find(read.Name, id)?.Imported?.Fingerprint));
+                }
+            }
+            counting = new StateDeltas(null);
+            buffer = new ChangeBuffer(reads.ToDictionary(r => r.Name, StringComparer.Ordinal), counting);
+            try
+            {
+                outcome = Plan(desired, prepared, view, buffer, options, now);
+            }
+            catch (ChangeBuffer.FullException)
+            {
+                return null;
+            }
+            registrySeq = view.RegistrySeq;
+            foreach (var read in reads)
+            {
+                sources[read.Name] = (view.Source(read.Name), view.Pending(read.Name).Where(p => p.Kind != PendingKind.Written).ToList());
+            }
+        }
+
+        var writer = await store.OpenWriteAsync(cancellationToken);
+        bool unmoved;
+        try
+        {
+            unmoved = writer.RegistrySeq == registrySeq
+                && sources.All(s => SameSource(s.Value.Header, writer.Source(s.Key))
+                    && s.Value.Pending.SequenceEqual(writer.Pending(s.Key).Where(p => p.Kind != PendingKind.Written)))
+                && seen.All(u => writer.Find(u.Source, u.Id)?.Imported?.Fingerprint == u.Fingerprint);
+        }
+        catch
+        {
+            await writer.DisposeAsync();
+            throw;
+        }
+        if (!unmoved) logger.LogDebug("the store moved while {Sources} was planned; planning again under the write lock", string.Join(", ", reads.Select(r => r.Name)));
+        return new EarlyPlan(writer, unmoved ? new EarlyPlanned(prepared, outcome, counting, buffer) : null);
+    }
+
+    private sealed record EarlyPlan(IStoreWriteSession Writer, EarlyPlanned? Plan);
+
+    private sealed record EarlyPlanned(Prepared Prepared, PlanOutcome Outcome, StateDeltas Counting, ChangeBuffer Buffer);
+
+    /// <summary>What a reconcile decided to plan of each source, from one view of the store.</summary>
+    /// <param name="Planned">The users each incremental plan takes (only for a plan made before the lock, which checks them).</param>
+    private sealed record Prepared(
+        List<SourceInput> Inputs,
+        Dictionary<string, PlanScope> Scopes,
+        Dictionary<string, string> Fingerprints,
+        Dictionary<string, IReadOnlyCollection<string>?> PlannedWritten,
+        Dictionary<string, IReadOnlyCollection<string>> Planned,
+        int WrittenLeft,
+        IReadOnlyList<PendingEntry> PendingBefore);
+
+    /// <param name="explicitMarks">
+    /// Name the written-since marks planned even when they are all of them: a plan made before the lock must not
+    /// clear marks that pushes added after its view.
+    /// </param>
+    private static Prepared Prepare(IStoreSession session, DesiredState desired, IReadOnlyList<SourceRead> reads, ReconcileOptions options,
+        DateTimeOffset now, bool explicitMarks)
+    {
         var inputs = new List<SourceInput>();
         var scopes = new Dictionary<string, PlanScope>(StringComparer.Ordinal);
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
         var plannedWritten = new Dictionary<string, IReadOnlyCollection<string>?>(StringComparer.Ordinal);
+        var planned = new Dictionary<string, IReadOnlyCollection<string>>(StringComparer.Ordinal);
         var writtenLeft = 0;
         var pendingBefore = session.Pending();
         foreach (var read in reads)
@@ -119,57 +271,62 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             scopes[read.Name] = scope;
             // A whole plan considers every user, so it settles every mark; an incremental one, the marks it was given.
             if (scope == PlanScope.Whole) left = 0;
-            plannedWritten[read.Name] = left == 0 ? null : pending.Where(p => p.Kind == PendingKind.Written).Select(p => p.ExternalId).ToList();
+            plannedWritten[read.Name] = left == 0 && (!explicitMarks || scope == PlanScope.Whole)
+                ? null
+                : pending.Where(p => p.Kind == PendingKind.Written).Select(p => p.ExternalId).ToList();
             if (scope != PlanScope.None) writtenLeft += left;
+            planned[read.Name] = explicitMarks && scope == PlanScope.Incremental ? PlanInputs.Ids(read, pending) : [];
             var input = PlanInputs.Input(read, stored, scope, session, pending);
             inputs.Add(options.Inspect?.Invoke(input) ?? input);
         }
+        return new Prepared(inputs, scopes, fingerprints, plannedWritten, planned, writtenLeft, pendingBefore);
+    }
 
-        var counting = new StateDeltas(options.Observer);
-        using var storeSink = writer is null ? null : new StoreSink(writer, byName, new ApplyContext(desired.Revision, now), counting, cancellationToken);
-        IPlanSink sink = storeSink is null ? counting : storeSink;
-        var outcome = ProvisioningPlanner.Plan(desired, inputs, session.EmailOwners, sink, new PlanOptions(now, options.AllowDeletions));
-        storeSink?.Complete();
-        outcome = outcome with { Problems = [.. outcome.Problems, .. Orphans(desired, session)] };
+    private static PlanOutcome Plan(DesiredState desired, Prepared prepared, IStoreSession session, IPlanSink sink, ReconcileOptions options, DateTimeOffset now)
+    {
+        var outcome = ProvisioningPlanner.Plan(desired, prepared.Inputs, session.EmailOwners, sink, new PlanOptions(now, options.AllowDeletions));
+        return outcome with { Problems = [.. outcome.Problems, .. Orphans(desired, session)] };
+    }
+
+    /// <summary>Writes the snapshots, pending entries, memos and statuses beside the registry changes, and commits them together.</summary>
+    private async Task<ReconcileOutcome> FinishAsync(IReconcilerStore store, IStoreWriteSession writer, DesiredState desired,
+        IReadOnlyList<SourceRead> reads, ReconcileOptions options, Prepared prepared, PlanOutcome outcome, StateDeltas counting, DateTimeOffset now,
+        long started, TimeSpan storeBusy, string? how, CancellationToken cancellationToken)
+    {
         var planned = clock.GetElapsedTime(started);
-        if (writer is null)
-        {
-            if (options.HeldBecause is not null && store is not null)
-            {
-                var held = new StatusReport(desired, session, reads, outcome, counting, options, now).Statuses(await store.LoadStatusesAsync(cancellationToken));
-                await store.SaveStatusesAsync(held, cancellationToken);
-            }
-            // A plan shows the users it would leave; a held source's users stay as they are stored.
-            var users = options.HeldBecause is null ? Totals(session, counting) : Totals(session, new StateDeltas(null));
-            return new ReconcileOutcome { Plan = outcome, Scopes = scopes, Users = users };
-        }
-
         foreach (var read in reads)
         {
-            WriteSnapshot(writer, desired, read, scopes[read.Name], fingerprints[read.Name], plannedWritten[read.Name], outcome, session, now);
+            WriteSnapshot(writer, desired, read, prepared.Scopes[read.Name], prepared.Fingerprints[read.Name], prepared.PlannedWritten[read.Name],
+                outcome, writer, now);
         }
-        var statuses = new StatusReport(desired, session, reads, outcome, counting, options, now).Statuses(await store!.LoadStatusesAsync(cancellationToken));
+        var statuses = new StatusReport(desired, writer, reads, outcome, counting, options, now).Statuses(await store.LoadStatusesAsync(cancellationToken));
         writer.SaveStatuses(statuses);
         var written = clock.GetElapsedTime(started);
         await writer.CommitAsync(cancellationToken);
-        logger.LogDebug("reconciled {Sources}: plan and registry writes {Plan:0.000} s (the store busy {Store:0.000} s of it, on its own thread), snapshot and statuses {Rest:0.000} s, commit {Commit:0.000} s; {Scopes}",
-            string.Join(", ", reads.Select(r => r.Name)), planned.TotalSeconds, storeSink?.Writing.TotalSeconds ?? 0, (written - planned).TotalSeconds,
-            (clock.GetElapsedTime(started) - written).TotalSeconds, string.Join(", ", scopes.Select(s => $"{s.Key}: {s.Value}")));
+        logger.LogDebug("reconciled {Sources} ({How}): plan and registry writes {Plan:0.000} s (the store busy {Store:0.000} s of it), snapshot and statuses {Rest:0.000} s, commit {Commit:0.000} s; {Scopes}",
+            string.Join(", ", reads.Select(r => r.Name)), how ?? "planned before the lock", planned.TotalSeconds, storeBusy.TotalSeconds,
+            (written - planned).TotalSeconds, (clock.GetElapsedTime(started) - written).TotalSeconds,
+            string.Join(", ", prepared.Scopes.Select(s => $"{s.Key}: {s.Value}")));
 
         var reconciled = reads.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-        var waiting = pendingBefore.Where(p => p.Kind == PendingKind.Conflict && !reconciled.Contains(p.Source))
+        var waiting = prepared.PendingBefore.Where(p => p.Kind == PendingKind.Conflict && !reconciled.Contains(p.Source))
             .Select(p => p.Source).Distinct().ToList();
         return new ReconcileOutcome
         {
             Plan = outcome,
-            Scopes = scopes,
+            Scopes = prepared.Scopes,
             Written = counting.Changes,
             Committed = true,
-            Users = Totals(session, counting),
+            Users = Totals(writer, counting),
             SourcesWithConflicts = counting.Changes > 0 ? waiting : [],
-            WrittenLeft = writtenLeft,
+            WrittenLeft = prepared.WrittenLeft,
         };
     }
+
+    /// <summary>Whether a source's header is as it was, but for its count of imported users (pushes move it, and count it themselves).</summary>
+    private static bool SameSource(SourceRecord? before, SourceRecord? now) =>
+        before is null ? now is null
+            : now is not null && before.SnapshotSeq == now.SnapshotSeq && SameHeader(before, now with { ImportedUsers = before.ImportedUsers });
 
     /// <summary>
     /// Keeps the first <paramref name="limit"/> written-since marks of a source's pending list (in id order, as the
@@ -251,7 +408,10 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             Duration = read.Duration,
             GroupsSeen = read.GroupsSeen,
             FullReadAt = read.Mode == Connectors.ReadMode.Full ? read.ReadAt : stored?.FullReadAt,
-            ImportedUsers = read.ImportedUsers,
+            // A delta read counted from what it found stored; pushes may have moved that count since, and moved it themselves.
+            ImportedUsers = read.Mode == Connectors.ReadMode.Delta && stored is not null
+                ? Math.Max(0, stored.ImportedUsers + read.ImportedUsers - (read.Stored?.ImportedUsers ?? 0))
+                : read.ImportedUsers,
             Memo = memo,
         };
         if (stored is null || snapshotChanged || !SameHeader(stored, record)) writer.SaveSource(record, snapshotChanged);

@@ -176,6 +176,7 @@ public sealed partial class SqliteStore : IReconcilerStore, IScimStore
         if (!disposed)
         {
             disposed = true;
+            StopCheckpoints();
             CloseScimWriter();
             using var connection = new SqliteConnection(connectionString);
             SqliteConnection.ClearPool(connection);
@@ -329,7 +330,7 @@ public sealed partial class SqliteStore : IReconcilerStore, IScimStore
         {
             connection.Open();
             using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = ConnectionPragmas;
+            pragmas.CommandText = BackgroundCheckpoints ? ConnectionPragmas + $" PRAGMA wal_autocheckpoint = {BackstopPages};" : ConnectionPragmas;
             pragmas.ExecuteNonQuery();
             return connection;
         }

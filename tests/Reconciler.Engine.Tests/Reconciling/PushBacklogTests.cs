@@ -78,6 +78,55 @@ public sealed class PushBacklogTests : IAsyncLifetime
         Assert.Equal("CTO", user3.Details.Title);
     }
 
+    [Fact]
+    public async Task APlanMadeBeforeTheLock_ProvisionsWhatALockedPlanWould()
+    {
+        await PushAsync(Enumerable.Range(1, 5));
+
+        var outcome = await ReconcileAsync(writtenPerPass: 256, beforeLock: true);
+
+        Assert.Equal((5, 0), (outcome.Written, outcome.WrittenLeft));
+        Assert.Equal(5, (await _store.CountUsersAsync(default))[UserState.Active]);
+        await using var session = await _store.OpenReadAsync(default);
+        Assert.Empty(session.Pending("scim"));
+        Assert.Equal(5, session.Source("scim")!.ImportedUsers);
+    }
+
+    [Fact]
+    public async Task PushesBetweenThePlanAndTheLock_AreNotLost_AndTheirUsersAreCounted()
+    {
+        await PushAsync([1, 2]);
+        // Between the view the plan is made on and the lock: a new user, and user 2 pushed again with a new title.
+        var store = new PushingStore(_store, () => PushAsync([3]));
+
+        var first = await ReconcileAsync(writtenPerPass: 256, beforeLock: true, store);
+        var afterFirst = (await _store.ListUsersAsync(new UserQuery(), default).ToListAsync()).Select(u => u.ExternalId).Order().ToList();
+        var second = await ReconcileAsync(writtenPerPass: 256, beforeLock: true);
+
+        Assert.Equal(2, first.Written);
+        Assert.Equal(["u-01", "u-02"], afterFirst);
+        Assert.Equal(1, second.Written);
+        Assert.Equal(3, (await _store.CountUsersAsync(default))[UserState.Active]);
+        await using var session = await _store.OpenReadAsync(default);
+        Assert.Empty(session.Pending("scim"));
+        Assert.Equal(3, session.Source("scim")!.ImportedUsers);
+    }
+
+    [Fact]
+    public async Task AUserPushedAgainBetweenThePlanAndTheLock_IsPlannedAgainUnderTheLock_WithWhatWasPushedLast()
+    {
+        await PushAsync([1, 2]);
+        var store = new PushingStore(_store, () => PushAsync([2], title: "CTO"));
+
+        var outcome = await ReconcileAsync(writtenPerPass: 256, beforeLock: true, store);
+
+        Assert.Equal(2, outcome.Written);
+        var user2 = await _store.ListUsersAsync(new UserQuery(), default).SingleAsync(u => u.ExternalId == "u-02");
+        Assert.Equal("CTO", user2.Details.Title);
+        await using var session = await _store.OpenReadAsync(default);
+        Assert.Empty(session.Pending("scim"));
+    }
+
     private async Task PushAsync(IEnumerable<int> users, string title = "")
     {
         var writes = users.Select(i =>
@@ -103,15 +152,31 @@ public sealed class PushBacklogTests : IAsyncLifetime
         return versioned;
     }
 
-    private async Task<ReconcileOutcome> ReconcileAsync(int? writtenPerPass)
+    private async Task<ReconcileOutcome> ReconcileAsync(int? writtenPerPass, bool beforeLock = false, IReconcilerStore? store = null)
     {
         var desired = World();
         var reader = new SourceReader([new ScimPushConnector()], new LocalSecretResolver(), _clock);
         var read = await reader.ReadAsync(desired.Sources[0], "/", _store, null, default);
         using (read.Changes)
         {
-            var options = new ReconcileOptions { WrittenPerPass = writtenPerPass };
-            return await new Reconciliation(_clock, NullLogger<Reconciliation>.Instance).RunAsync(_store, desired, [read], options, default);
+            var options = new ReconcileOptions { WrittenPerPass = writtenPerPass, PlanBeforeLock = beforeLock };
+            return await new Reconciliation(_clock, NullLogger<Reconciliation>.Instance).RunAsync(store ?? _store, desired, [read], options, default);
+        }
+    }
+
+    /// <summary>The real store, which runs a push just before the first write session takes the lock.</summary>
+    private sealed class PushingStore(IReconcilerStore inner, Func<Task> push) : DelegatingStore(inner)
+    {
+        private Func<Task>? _push = push;
+
+        public override async Task<IStoreWriteSession> OpenWriteAsync(CancellationToken cancellationToken)
+        {
+            if (_push is { } once)
+            {
+                _push = null;
+                await once();
+            }
+            return await base.OpenWriteAsync(cancellationToken);
         }
     }
 

@@ -40,6 +40,9 @@ public sealed class StoreWriteTests : IDisposable
         var audit = await sqlite.ReadAuditAsync(new AuditQuery(Users * 2), default).ToListAsync();
         Assert.Equal(Users, audit.Count);
         Assert.Equal(Users, audit.Select(a => a.ExternalId).Distinct().Count());
+        // The first attempt wrote imported entries with its registry rows and was rolled back: the second writes them again.
+        await using var session = await sqlite.OpenReadAsync(default);
+        Assert.All(Enumerable.Range(0, Users), i => Assert.NotNull(session.Find("hr", $"u{i:D4}")?.Imported));
     }
 
     [Fact]
@@ -98,33 +101,15 @@ public sealed class StoreWriteTests : IDisposable
     };
 
     /// <summary>The real store, whose first write sessions fail at one of their registry writes.</summary>
-    private sealed class FailingStore(IReconcilerStore inner, int failAt, int failingSessions, Func<Exception> failure) : IReconcilerStore
+    private sealed class FailingStore(IReconcilerStore inner, int failAt, int failingSessions, Func<Exception> failure) : DelegatingStore(inner)
     {
         public int WriteSessions { get; private set; }
 
-        public string Location => inner.Location;
-
-        public Task<IStoreSession> OpenReadAsync(CancellationToken cancellationToken) => inner.OpenReadAsync(cancellationToken);
-
-        public async Task<IStoreWriteSession> OpenWriteAsync(CancellationToken cancellationToken)
+        public override async Task<IStoreWriteSession> OpenWriteAsync(CancellationToken cancellationToken)
         {
-            var session = await inner.OpenWriteAsync(cancellationToken);
+            var session = await base.OpenWriteAsync(cancellationToken);
             return ++WriteSessions <= failingSessions ? new FailingSession(session, failAt, failure) : session;
         }
-
-        public Task<IReadOnlyDictionary<UserState, int>> CountUsersAsync(CancellationToken cancellationToken) => inner.CountUsersAsync(cancellationToken);
-
-        public IAsyncEnumerable<ProvisionedUser> ListUsersAsync(UserQuery query, CancellationToken cancellationToken) => inner.ListUsersAsync(query, cancellationToken);
-
-        public IAsyncEnumerable<AuditEntry> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken) => inner.ReadAuditAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<StoredStatus>> LoadStatusesAsync(CancellationToken cancellationToken) => inner.LoadStatusesAsync(cancellationToken);
-
-        public Task SaveStatusesAsync(IReadOnlyList<StoredStatus> statuses, CancellationToken cancellationToken) => inner.SaveStatusesAsync(statuses, cancellationToken);
-
-        public Task DeleteStatusAsync(StatusKey key, CancellationToken cancellationToken) => inner.DeleteStatusAsync(key, cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed class FailingSession(IStoreWriteSession inner, int failAt, Func<Exception> failure) : IStoreWriteSession
