@@ -116,7 +116,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
                         var applying = clock.GetTimestamp();
                         plan.Buffer.Replay(writer, new ApplyContext(desired.Revision, now));
                         return await FinishAsync(store, writer, desired, reads, options, plan.Prepared, plan.Outcome, plan.Counting, now, started,
-                            clock.GetElapsedTime(applying), null, cancellationToken);
+                            clock.GetElapsedTime(applying), early.Locked, plan.Statuses, cancellationToken);
                     }
                 }
             }
@@ -157,8 +157,8 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         using var storeSink = new StoreSink(writer, byName, new ApplyContext(desired.Revision, now), counting, cancellationToken);
         var outcome = Plan(desired, prepared, writer, storeSink, options, now);
         storeSink.Complete();
-        return await FinishAsync(store, writer, desired, reads, options, prepared, outcome, counting, now, started, storeSink.Writing, "locked",
-            cancellationToken);
+        return await FinishAsync(store, writer, desired, reads, options, prepared, outcome, counting, now, started, storeSink.Writing, null,
+            null, cancellationToken);
     }
 
     /// <summary>
@@ -188,7 +188,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
                 foreach (var id in prepared.Planned[read.Name])
                 {
                     if (seen.Count == ChangeBuffer.Limit) return null;
-                    seen.Add((read.Name, id, view.Find(read.Name, id)?.Imported?.Fingerprint));
+                    seen.Add((read.Name, id, view.Fingerprint(read.Name, id)));
                 }
             }
             counting = new StateDeltas(null);
@@ -208,14 +208,17 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             }
         }
 
+        // Statuses are written by each key's own reconcile, so the stored ones can be read before the lock too.
+        var statuses = await store.LoadStatusesAsync(cancellationToken);
         var writer = await store.OpenWriteAsync(cancellationToken);
+        var locked = clock.GetTimestamp();
         bool unmoved;
         try
         {
             unmoved = writer.RegistrySeq == registrySeq
                 && sources.All(s => SameSource(s.Value.Header, writer.Source(s.Key))
                     && s.Value.Pending.SequenceEqual(writer.Pending(s.Key).Where(p => p.Kind != PendingKind.Written)))
-                && seen.All(u => writer.Find(u.Source, u.Id)?.Imported?.Fingerprint == u.Fingerprint);
+                && seen.All(u => writer.Fingerprint(u.Source, u.Id) == u.Fingerprint);
         }
         catch
         {
@@ -223,12 +226,13 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             throw;
         }
         if (!unmoved) logger.LogDebug("the store moved while {Sources} was planned; planning again under the write lock", string.Join(", ", reads.Select(r => r.Name)));
-        return new EarlyPlan(writer, unmoved ? new EarlyPlanned(prepared, outcome, counting, buffer) : null);
+        return new EarlyPlan(writer, locked, unmoved ? new EarlyPlanned(prepared, outcome, counting, buffer, statuses) : null);
     }
 
-    private sealed record EarlyPlan(IStoreWriteSession Writer, EarlyPlanned? Plan);
+    /// <param name="Locked">When the write lock was taken (a timestamp of the clock).</param>
+    private sealed record EarlyPlan(IStoreWriteSession Writer, long Locked, EarlyPlanned? Plan);
 
-    private sealed record EarlyPlanned(Prepared Prepared, PlanOutcome Outcome, StateDeltas Counting, ChangeBuffer Buffer);
+    private sealed record EarlyPlanned(Prepared Prepared, PlanOutcome Outcome, StateDeltas Counting, ChangeBuffer Buffer, IReadOnlyList<StoredStatus> Statuses);
 
     /// <summary>What a reconcile decided to plan of each source, from one view of the store.</summary>
     /// <param name="Planned">The users each incremental plan takes (only for a plan made before the lock, which checks them).</param>
@@ -291,7 +295,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
     /// <summary>Writes the snapshots, pending entries, memos and statuses beside the registry changes, and commits them together.</summary>
     private async Task<ReconcileOutcome> FinishAsync(IReconcilerStore store, IStoreWriteSession writer, DesiredState desired,
         IReadOnlyList<SourceRead> reads, ReconcileOptions options, Prepared prepared, PlanOutcome outcome, StateDeltas counting, DateTimeOffset now,
-        long started, TimeSpan storeBusy, string? how, CancellationToken cancellationToken)
+        long started, TimeSpan storeBusy, long? locked, IReadOnlyList<StoredStatus>? statusesBefore, CancellationToken cancellationToken)
     {
         var planned = clock.GetElapsedTime(started);
         foreach (var read in reads)
@@ -299,12 +303,14 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             WriteSnapshot(writer, desired, read, prepared.Scopes[read.Name], prepared.Fingerprints[read.Name], prepared.PlannedWritten[read.Name],
                 outcome, writer, now);
         }
-        var statuses = new StatusReport(desired, writer, reads, outcome, counting, options, now).Statuses(await store.LoadStatusesAsync(cancellationToken));
+        var statuses = new StatusReport(desired, writer, reads, outcome, counting, options, now)
+            .Statuses(statusesBefore ?? await store.LoadStatusesAsync(cancellationToken));
         writer.SaveStatuses(statuses);
         var written = clock.GetElapsedTime(started);
         await writer.CommitAsync(cancellationToken);
+        var how = locked is { } at ? $"planned before the write lock, held {clock.GetElapsedTime(at).TotalSeconds:0.000} s" : "planned under the write lock";
         logger.LogDebug("reconciled {Sources} ({How}): plan and registry writes {Plan:0.000} s (the store busy {Store:0.000} s of it), snapshot and statuses {Rest:0.000} s, commit {Commit:0.000} s; {Scopes}",
-            string.Join(", ", reads.Select(r => r.Name)), how ?? "planned before the lock", planned.TotalSeconds, storeBusy.TotalSeconds,
+            string.Join(", ", reads.Select(r => r.Name)), how, planned.TotalSeconds, storeBusy.TotalSeconds,
             (written - planned).TotalSeconds, (clock.GetElapsedTime(started) - written).TotalSeconds,
             string.Join(", ", prepared.Scopes.Select(s => $"{s.Key}: {s.Value}")));
 

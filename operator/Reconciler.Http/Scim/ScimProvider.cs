@@ -35,7 +35,16 @@ internal sealed class ScimProvider
         var resource = Kept(ScimResource.Validate(body, type), type);
         var id = Guid.NewGuid().ToString();
         resource["id"] = id;
-        var stored = await SubmitAsync(new Job(source, type, id, _ => PrepareAsync(source, type, id, null, resource, null, created: true)));
+        // A new user depends on nothing stored (no group lists it yet), so its write is worked out here, on the
+        // request's thread, and the one writer only stores it. A new group changes its members' entries, which are
+        // read when its turn comes.
+        Func<CancellationToken, Task<ScimWrite>> prepare = _ => PrepareAsync(source, type, id, null, resource, null, created: true);
+        if (type == ScimResourceType.User)
+        {
+            var write = await prepare(ct);
+            prepare = _ => Task.FromResult(write);
+        }
+        var stored = await SubmitAsync(new Job(source, type, id, prepare));
         return (resource, stored!);
     }
 

@@ -24,6 +24,9 @@ public interface IStoreSession : IAsyncDisposable
     /// <summary>The fingerprint of every imported user of a source, streamed in id order, to compare a fresh read with.</summary>
     IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source);
 
+    /// <summary>The fingerprint of one user's imported entry; null when the source has no imported entry for it.</summary>
+    ulong? Fingerprint(string source, string id);
+
     /// <summary>One user of a source: its stored imported entry and registry row (either may be missing); null when neither exists.</summary>
     StoredUser? Find(string source, string id);
 

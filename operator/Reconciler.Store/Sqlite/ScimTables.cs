@@ -29,7 +29,9 @@ internal static class ScimTables
     private const string SelectToken =
         "SELECT t.hash, t.created_at, t.expires_at FROM scim_tokens t JOIN sources s ON s.id = t.source_id WHERE s.name = $name";
 
-    private const string SelectGroupsOf = "SELECT group_id FROM scim_members WHERE source_id = $source AND user_id = $user ORDER BY group_id";
+    private const string SelectGroupsOf = """
+        SELECT m.group_id FROM scim_members m JOIN sources s ON s.id = m.source_id WHERE s.name = $name AND m.user_id = $user ORDER BY m.group_id
+        """;
 
     private const string InsertResource = """
         INSERT INTO scim_resources (source_id, kind, id, name_key, external_id, version, created_at, updated_at, body)
@@ -83,10 +85,10 @@ internal static class ScimTables
         while (select.Read()) yield return Resource(select, source, kind);
     }
 
-    public static IReadOnlyList<string> GroupsOf(StatementCache db, long sourceId, string userId)
+    public static IReadOnlyList<string> GroupsOf(StatementCache db, string source, string userId)
     {
         var select = db[SelectGroupsOf];
-        select.Bind("$source", sourceId);
+        select.Bind("$name", source);
         select.Bind("$user", userId);
         var groups = new List<string>();
         while (select.Read()) groups.Add(select.Text(0));

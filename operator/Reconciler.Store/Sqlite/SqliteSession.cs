@@ -60,6 +60,18 @@ internal class SqliteSession : IStoreSession
         while (select.Read()) yield return (select.Text(0), unchecked((ulong)select.Integer(1)));
     }
 
+    public ulong? Fingerprint(string source, string id)
+    {
+        if (SourceId(source) is not { } sourceId) return null;
+        var select = Statement(Reader, UsersTable.SelectFingerprint);
+        select.Bind(1, sourceId);
+        select.Bind(2, id);
+        if (!select.Read()) return null;
+        var fingerprint = unchecked((ulong)select.Integer(0));
+        select.Reset();
+        return fingerprint;
+    }
+
     public StoredUser? Find(string source, string id)
     {
         if (SourceId(source) is not { } sourceId) return null;
@@ -101,11 +113,13 @@ internal class SqliteSession : IStoreSession
         }
     }
 
+    /// <summary>Every source's pending entries in this view, read once: a reconcile asks for them several times.</summary>
+    private IReadOnlyList<PendingEntry>? _pending;
+
     public IReadOnlyList<PendingEntry> Pending(string? source = null)
     {
-        if (source is null) return PendingTable.Load(Reader, null);
-        // A source the store has never stored has no entries (a null id would ask for every source's).
-        return SourceId(source) is { } id ? PendingTable.Load(Reader, id) : [];
+        _pending ??= PendingTable.Load(Reader, null);
+        return source is null ? _pending : _pending.Where(p => p.Source == source).ToList();
     }
 
     /// <summary>The id of a source's row, or null when the store has never stored it.</summary>

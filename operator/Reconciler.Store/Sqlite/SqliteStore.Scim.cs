@@ -55,16 +55,7 @@ public sealed partial class SqliteStore
     }
 
     public Task<IReadOnlyList<string>> GroupsOfAsync(string source, string userId, CancellationToken cancellationToken) =>
-        Run(writes: false, () =>
-        {
-            using var connection = OpenConnection();
-            using var select = connection.CreateCommand();
-            select.CommandText = "SELECT id FROM sources WHERE name = $name";
-            select.Parameters.AddWithValue("$name", source);
-            if (select.ExecuteScalar() is not long id) return (IReadOnlyList<string>)[];
-            using var db = new StatementCache(connection);
-            return ScimTables.GroupsOf(db, id, userId);
-        }, cancellationToken);
+        ReadScim(db => ScimTables.GroupsOf(db, source, userId), cancellationToken);
 
     public Task<IReadOnlyList<ScimWriteResult>> WriteResourcesAsync(IReadOnlyList<ScimWrite> writes, CancellationToken cancellationToken) =>
         RunWriteAsync<IReadOnlyList<ScimWriteResult>>(() => InScimTransaction(db =>
@@ -92,13 +83,33 @@ public sealed partial class SqliteStore
             return results;
         }), cancellationToken);
 
-    /// <summary>A SCIM read on a pooled connection of its own.</summary>
+    /// <summary>SCIM readers kept open between requests, with their statements prepared.</summary>
+    private const int ScimReadersKept = 8;
+
+    /// <summary>
+    /// Connections for SCIM reads (a GET, a PATCH's resource, a user's groups), kept open with their statements
+    /// prepared: a request would otherwise open a pooled connection, set its pragmas and parse its SQL each time.
+    /// Each read is a statement of its own (no transaction is held between them), so a kept reader pins no snapshot.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<StatementCache> _scimReaders = [];
+
+    /// <summary>A SCIM read on a kept reader (or a new one); a reader whose read failed is closed, not kept.</summary>
     private Task<T> ReadScim<T>(Func<StatementCache, T> read, CancellationToken cancellationToken) =>
         Run(writes: false, () =>
         {
-            using var connection = OpenConnection();
-            using var db = new StatementCache(connection);
-            return read(db);
+            var db = _scimReaders.TryTake(out var kept) ? kept : new StatementCache(OpenConnection());
+            var done = false;
+            try
+            {
+                var result = read(db);
+                done = true;
+                return result;
+            }
+            finally
+            {
+                if (done && !disposed && _scimReaders.Count < ScimReadersKept) _scimReaders.Add(db);
+                else Close(db);
+            }
         }, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in an IMMEDIATE transaction on the SCIM writer's connection and commits it.</summary>
@@ -122,18 +133,25 @@ public sealed partial class SqliteStore
             {
                 // A connection that cannot roll back is not used again: SQLite rolls back when it is closed.
                 _scimWriter = null;
-                db.Dispose();
-                db.Connection.Dispose();
+                Close(db);
             }
             throw;
         }
     }
 
-    /// <summary>Closes the SCIM writer's connection (the store is being disposed).</summary>
-    private void CloseScimWriter()
+    /// <summary>Closes the SCIM writer's and readers' connections (the store is being disposed).</summary>
+    private void CloseScimConnections()
     {
-        if (_scimWriter is not { } db) return;
-        _scimWriter = null;
+        if (_scimWriter is { } writer)
+        {
+            _scimWriter = null;
+            Close(writer);
+        }
+        while (_scimReaders.TryTake(out var reader)) Close(reader);
+    }
+
+    private static void Close(StatementCache db)
+    {
         db.Dispose();
         db.Connection.Dispose();
     }

@@ -177,7 +177,7 @@ public sealed partial class SqliteStore : IReconcilerStore, IScimStore
         {
             disposed = true;
             StopCheckpoints();
-            CloseScimWriter();
+            CloseScimConnections();
             using var connection = new SqliteConnection(connectionString);
             SqliteConnection.ClearPool(connection);
         }

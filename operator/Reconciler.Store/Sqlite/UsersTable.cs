@@ -22,6 +22,9 @@ internal static class UsersTable
 
     public const string SelectUnprovisioned = $"SELECT {Columns} FROM users WHERE source_id = $source AND state IS NULL ORDER BY external_id";
 
+    public const string SelectFingerprint =
+        "SELECT imported_hash FROM users WHERE source_id = $source AND external_id = $id AND imported_hash IS NOT NULL";
+
     public const string SelectFingerprints =
         "SELECT external_id, imported_hash FROM users WHERE source_id = $source AND imported_hash IS NOT NULL";
 

@@ -128,6 +128,8 @@ public sealed class StoreWriteTests : IDisposable
 
         public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source) => inner.Fingerprints(source);
 
+        public ulong? Fingerprint(string source, string id) => inner.Fingerprint(source, id);
+
         public StoredUser? Find(string source, string id) => inner.Find(source, id);
 
         public IEnumerable<StoredUser> Users(string source, bool unprovisionedOnly) => inner.Users(source, unprovisionedOnly);

@@ -42,6 +42,8 @@ public sealed class SqliteReadSessionTests : StoreTest
         Assert.Equal(users[0], view.Find("corp", "id-0000001")!.Provisioned);
         Assert.Null(view.Find("corp", "id-0000005"));
         Assert.Equal(["id-0000001", "id-0000002", "id-0000003"], view.Fingerprints("corp").Select(f => f.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(view.Find("corp", "id-0000002")!.Imported!.Fingerprint, view.Fingerprint("corp", "id-0000002"));
+        Assert.Equal((null, null), (view.Fingerprint("corp", "id-0000005"), view.Fingerprint("ldap", "id-0000002")));
         Assert.Equal(["id-0000003"], view.Pending().Select(p => p.ExternalId));
         Assert.Equal(users[1], view.EmailOwners.Find("user2@example.com"));
         Assert.Null(view.EmailOwners.Find("user5@example.com"));
