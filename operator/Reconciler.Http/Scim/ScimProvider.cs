@@ -152,14 +152,15 @@ internal sealed class ScimProvider
         try
         {
             var results = await Store.WriteResourcesAsync(prepared.Select(p => p.Write).ToList(), CancellationToken.None);
+            // The sources are woken before anyone is answered: a provider that has its answer has its reconcile coming.
+            foreach (var source in prepared.Where((_, i) => results[i].Refused is null).Select(p => p.Job.Source).DistinctBy(s => s.Key))
+            {
+                options.Enqueue(source);
+            }
             for (var i = 0; i < prepared.Count; i++)
             {
                 if (results[i].Refused is { } refused) prepared[i].Job.Done.TrySetException(refused);
                 else prepared[i].Job.Done.TrySetResult(results[i].Stored);
-            }
-            foreach (var source in prepared.Where((_, i) => results[i].Refused is null).Select(p => p.Job.Source).DistinctBy(s => s.Key))
-            {
-                options.Enqueue(source);
             }
         }
         catch (Exception e)

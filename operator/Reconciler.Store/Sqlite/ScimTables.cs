@@ -41,6 +41,7 @@ internal static class ScimTables
     private const string ReplaceResource = """
         UPDATE scim_resources SET name_key = $name, external_id = $external, version = version + 1, updated_at = $now, body = $body
         WHERE source_id = $source AND kind = $kind AND id = $id AND version = $expected
+        RETURNING version, created_at
         """;
 
     private const string DeleteResource = "DELETE FROM scim_resources WHERE source_id = $source AND kind = $kind AND id = $id AND version = $expected";
@@ -98,17 +99,26 @@ internal static class ScimTables
     /// <summary>The key names are unique by: upper-cased, as SCIM compares userName (caseExact false).</summary>
     public static string NameKey(string name) => name.ToUpperInvariant();
 
-    /// <summary>Writes the resource, its members and the imported entries it changes; throws when the compare-and-swap fails.</summary>
-    public static void Write(StatementCache db, long sourceId, ScimWrite write)
+    /// <summary>
+    /// Writes the resource, its members and the imported entries it changes; throws when the compare-and-swap fails.
+    /// Gives back the resource as stored (null for a deletion), made from what was written rather than read again,
+    /// and by how much the source's count of imported users moved, for the caller to add once per batch.
+    /// </summary>
+    public static (StoredScimResource? Stored, int Imported) Write(StatementCache db, long sourceId, ScimWrite write)
     {
+        StoredScimResource? stored = null;
         if (write.ExpectedVersion is null)
         {
             var body = write.Resource ?? throw new ArgumentException("a create needs a resource", nameof(write));
             Execute(db[InsertResource], sourceId, write, body);
+            stored = Stored(write, body, 1, write.Now);
         }
         else if (write.Resource is { } body)
         {
-            if (Execute(db[ReplaceResource], sourceId, write, body) == 0) throw Missed(db, sourceId, write);
+            var replace = db[ReplaceResource];
+            if (!Run(replace, sourceId, write, body)) throw Missed(db, sourceId, write);
+            stored = Stored(write, body, replace.Integer(0), ColumnFormat.ParseTimestamp(replace.Text(1)));
+            replace.Reset();
         }
         else if (Execute(db[DeleteResource], sourceId, write, null) == 0)
         {
@@ -122,9 +132,25 @@ internal static class ScimTables
             leave.Bind("$id", write.Id);
             leave.Execute();
         }
-        foreach (var row in write.Imported) PutImported(db, sourceId, row);
-        foreach (var id in write.Removed) RemoveImported(db, sourceId, id);
+        var imported = 0;
+        foreach (var row in write.Imported) imported += PutImported(db, sourceId, row);
+        foreach (var id in write.Removed) imported += RemoveImported(db, sourceId, id);
+        return (stored, imported);
     }
+
+    /// <summary>Moves a source's count of imported users.</summary>
+    public static void CountImported(StatementCache db, long sourceId, int by)
+    {
+        if (by == 0) return;
+        var update = db[CountImportedBy];
+        update.Bind("$by", by);
+        update.Bind("$source", sourceId);
+        update.Execute();
+    }
+
+    private static StoredScimResource Stored(ScimWrite write, ScimResourceBody body, long version, DateTimeOffset createdAt) =>
+        new(write.Source, write.Kind, write.Id, NameKey(body.Name), body.ExternalId, version, createdAt, write.Now, body.Json,
+            write.Kind == ScimKind.Group ? body.Members : []);
 
     private static StoredScimResource? One(SqliteStatement select, string source, ScimKind kind, string key)
     {
@@ -142,8 +168,22 @@ internal static class ScimTables
             ColumnFormat.ParseTimestamp(row.Text(4)), ColumnFormat.ParseTimestamp(row.Text(5)), row.Text(6),
             row.IsNull(7) ? [] : row.Text(7).Split('\n'));
 
-    /// <summary>Binds the parameters the statement has of a resource write and runs it; a taken name or id is a conflict.</summary>
+    /// <summary>Runs a resource write with RETURNING: true with its one row to read, false when it changed no row.</summary>
+    private static bool Run(SqliteStatement command, long sourceId, ScimWrite write, ScimResourceBody? body)
+    {
+        Bind(command, sourceId, write, body);
+        return Refusing(write, body, command.Read);
+    }
+
+    /// <summary>Runs a resource write: how many rows it changed.</summary>
     private static int Execute(SqliteStatement command, long sourceId, ScimWrite write, ScimResourceBody? body)
+    {
+        Bind(command, sourceId, write, body);
+        return Refusing(write, body, command.Execute);
+    }
+
+    /// <summary>Binds the parameters the statement has of a resource write.</summary>
+    private static void Bind(SqliteStatement command, long sourceId, ScimWrite write, ScimResourceBody? body)
     {
         var kind = write.Kind.ToString();
         command.Bind("$source", sourceId);
@@ -157,9 +197,15 @@ internal static class ScimTables
             command.Bind("$body", body.Json);
         }
         if (write.ExpectedVersion is { } version) command.Bind("$expected", version);
+    }
+
+    /// <summary>Runs a write; a taken name or id is a conflict.</summary>
+    private static T Refusing<T>(ScimWrite write, ScimResourceBody? body, Func<T> run)
+    {
+        var kind = write.Kind.ToString();
         try
         {
-            return command.Execute();
+            return run();
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
@@ -200,8 +246,8 @@ internal static class ScimTables
         }
     }
 
-    /// <summary>Stores an imported entry, counts it when it is new to the snapshot, and marks it for the next plan.</summary>
-    private static void PutImported(StatementCache db, long sourceId, ImportedRow row)
+    /// <summary>Stores an imported entry and marks it for the next plan; 1 when it is new to the snapshot.</summary>
+    private static int PutImported(StatementCache db, long sourceId, ImportedRow row)
     {
         var wasImported = HasImported(db, sourceId, row.Id);
         var put = db[UsersTable.PutImported];
@@ -210,13 +256,14 @@ internal static class ScimTables
         put.BindBlob(put.Parameter("$imported"), row.Data);
         put.Bind("$hash", unchecked((long)row.Fingerprint));
         put.Execute();
-        if (!wasImported) CountImported(db, sourceId, +1);
         PendingTable.MarkWritten(db, sourceId, row.Id);
+        return wasImported ? 0 : 1;
     }
 
-    private static void RemoveImported(StatementCache db, long sourceId, string id)
+    /// <summary>Drops an imported entry and marks it for the next plan; -1 when there was one.</summary>
+    private static int RemoveImported(StatementCache db, long sourceId, string id)
     {
-        if (!HasImported(db, sourceId, id)) return;
+        if (!HasImported(db, sourceId, id)) return 0;
         foreach (var sql in new[] { UsersTable.DropImported, UsersTable.DeleteUnprovisioned })
         {
             var command = db[sql];
@@ -224,8 +271,8 @@ internal static class ScimTables
             command.Bind("$id", id);
             command.Execute();
         }
-        CountImported(db, sourceId, -1);
         PendingTable.MarkWritten(db, sourceId, id);
+        return -1;
     }
 
     private static bool HasImported(StatementCache db, long sourceId, string id)
@@ -237,13 +284,5 @@ internal static class ScimTables
         var imported = select.Integer(0) == 1;
         select.Reset();
         return imported;
-    }
-
-    private static void CountImported(StatementCache db, long sourceId, int by)
-    {
-        var update = db[CountImportedBy];
-        update.Bind("$by", by);
-        update.Bind("$source", sourceId);
-        update.Execute();
     }
 }

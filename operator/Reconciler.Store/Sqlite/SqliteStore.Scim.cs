@@ -62,6 +62,8 @@ public sealed partial class SqliteStore
         {
             var results = new List<ScimWriteResult>(writes.Count);
             var sources = new Dictionary<string, long>(StringComparer.Ordinal);
+            // How much each source's count of imported users moved, written once at the end of the batch.
+            var imported = new Dictionary<long, int>();
             foreach (var write in writes)
             {
                 if (!sources.TryGetValue(write.Source, out var sourceId)) sources[write.Source] = sourceId = SourcesTable.Ensure(db.Connection, write.Source);
@@ -69,9 +71,10 @@ public sealed partial class SqliteStore
                 db[Savepoint].Execute();
                 try
                 {
-                    ScimTables.Write(db, sourceId, write);
-                    results.Add(new ScimWriteResult(write.Resource is null ? null : ScimTables.Get(db, write.Source, write.Kind, write.Id), null));
+                    var (stored, moved) = ScimTables.Write(db, sourceId, write);
                     db[ReleaseSavepoint].Execute();
+                    imported[sourceId] = imported.GetValueOrDefault(sourceId) + moved;
+                    results.Add(new ScimWriteResult(stored, null));
                 }
                 catch (StoreException refused) when (refused is ScimConflictException or ScimNotFoundException)
                 {
@@ -80,6 +83,7 @@ public sealed partial class SqliteStore
                     results.Add(new ScimWriteResult(null, refused));
                 }
             }
+            foreach (var (sourceId, moved) in imported) ScimTables.CountImported(db, sourceId, moved);
             return results;
         }), cancellationToken);
 

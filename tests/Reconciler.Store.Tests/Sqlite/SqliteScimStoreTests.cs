@@ -22,6 +22,8 @@ public sealed class SqliteScimStoreTests : StoreTest
         var stored = await WriteScimAsync(Create("u-1", "Ada@Example.com", 1), default);
 
         Assert.Equal(1, stored!.Version);
+        // What a write gives back is what a read finds.
+        Assert.Equal(stored with { Members = [] }, (await Store.GetResourceAsync("scim", ScimKind.User, "u-1", default))! with { Members = [] });
         Assert.Equal("u-1", (await Store.FindResourceByNameAsync("scim", ScimKind.User, "ADA@example.COM", default))!.Id);
         Assert.Equal("""{"id":"u-1","userName":"Ada@Example.com"}""", (await Store.GetResourceAsync("scim", ScimKind.User, "u-1", default))!.Json);
         await using var session = await Store.OpenReadAsync(default);
@@ -59,7 +61,7 @@ public sealed class SqliteScimStoreTests : StoreTest
             WriteScimAsync(new ScimWrite("scim", ScimKind.User, "u-1", 3, null, Sample.Now, [], ["u-1"]), default));
 
         Assert.Equal((2L, "ext-1"), (replaced!.Version, replaced.ExternalId));
-        Assert.Equal(Sample.Now.AddMinutes(1), replaced.UpdatedAt);
+        Assert.Equal((Sample.Now, Sample.Now.AddMinutes(1)), (replaced.CreatedAt, replaced.UpdatedAt));
         Assert.True(stale.VersionMismatch);
         Assert.Contains("not found", gone.Message);
         await using var session = await Store.OpenReadAsync(default);
