@@ -154,7 +154,7 @@ public sealed class PushBacklogTests : IAsyncLifetime
 
     private async Task<ReconcileOutcome> ReconcileAsync(int? writtenPerPass, bool beforeLock = false, IReconcilerStore? store = null)
     {
-        var desired = World();
+        var desired = StoreWriteTests.World("scim", DirectorySourceType.Scim);
         var reader = new SourceReader([new ScimPushConnector()], new LocalSecretResolver(), _clock);
         var read = await reader.ReadAsync(desired.Sources[0], "/", _store, null, default);
         using (read.Changes)
@@ -179,30 +179,4 @@ public sealed class PushBacklogTests : IAsyncLifetime
             return await base.OpenWriteAsync(cancellationToken);
         }
     }
-
-    private static DesiredState World() => new()
-    {
-        Sources =
-        [
-            new DirectorySource
-            {
-                Metadata = new ResourceMetadata { Name = "scim", Generation = 1 },
-                Spec = new DirectorySourceSpec { Type = DirectorySourceType.Scim },
-            },
-        ],
-        Mappings =
-        [
-            new ProvisioningMapping
-            {
-                Metadata = new ResourceMetadata { Name = "everyone", Generation = 1 },
-                Spec = new ProvisioningMappingSpec
-                {
-                    SourceRef = new ResourceRef { Name = "scim" }, Priority = 1, Filter = new UserFilter(),
-                    Profile = "standard", StorageRegion = "us-east", Quota = "10Gi",
-                },
-            },
-        ],
-        Revision = "r1",
-        Location = "push",
-    };
 }

@@ -74,14 +74,15 @@ public sealed class StoreWriteTests : IDisposable
         }
     }
 
-    internal static DesiredState World() => new()
+    /// <summary>One source with one mapping for everyone in it.</summary>
+    internal static DesiredState World(string source = "hr", DirectorySourceType type = DirectorySourceType.Ldap) => new()
     {
         Sources =
         [
             new DirectorySource
             {
-                Metadata = new ResourceMetadata { Name = "hr", Generation = 1 },
-                Spec = new DirectorySourceSpec { Type = DirectorySourceType.Ldap },
+                Metadata = new ResourceMetadata { Name = source, Generation = 1 },
+                Spec = new DirectorySourceSpec { Type = type },
             },
         ],
         Mappings =
@@ -91,7 +92,7 @@ public sealed class StoreWriteTests : IDisposable
                 Metadata = new ResourceMetadata { Name = "everyone", Generation = 1 },
                 Spec = new ProvisioningMappingSpec
                 {
-                    SourceRef = new ResourceRef { Name = "hr" }, Priority = 1, Filter = new UserFilter(),
+                    SourceRef = new ResourceRef { Name = source }, Priority = 1, Filter = new UserFilter(),
                     Profile = "standard", StorageRegion = "us-east", Quota = "10Gi",
                 },
             },
