@@ -225,7 +225,8 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             await writer.DisposeAsync();
             throw;
         }
-        if (!unmoved) logger.LogDebug("the store moved while {Sources} was planned; planning again under the write lock", string.Join(", ", reads.Select(r => r.Name)));
+        logger.LogDebug("checked under the write lock in {Seconds:0.000} s that the store had not moved ({Users} planned users): {Unmoved}",
+            clock.GetElapsedTime(locked).TotalSeconds, seen.Count, unmoved ? "it had not" : "it had, so the plan is made again under the lock");
         return new EarlyPlan(writer, locked, unmoved ? new EarlyPlanned(prepared, outcome, counting, buffer, statuses) : null);
     }
 
