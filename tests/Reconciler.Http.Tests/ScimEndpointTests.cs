@@ -78,16 +78,13 @@ public sealed class ScimEndpointTests : IAsyncLifetime
         // What `scim token create` does from another process: only the store changes.
         var (fresh, hash) = ScimBearerToken.Create("idp");
         await _store.SaveTokenAsync(new ScimToken("idp", hash, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1)), default);
-        await Task.Delay(ScimEndpointsTokenCache + TimeSpan.FromMilliseconds(200));
+        await Task.Delay(ScimAccess.TokenCacheFor + TimeSpan.FromMilliseconds(200));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.GetAsync("/scim/v2/Users")).StatusCode);
         host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", fresh);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/scim/v2/Users")).StatusCode);
         Assert.NotEqual(old, fresh);
     }
-
-    /// <summary>How long `run` trusts a token it read (ScimAccess.TokenCacheFor, 2 s, as docs/scim.md says).</summary>
-    private static readonly TimeSpan ScimEndpointsTokenCache = TimeSpan.FromSeconds(2);
 
     [Fact]
     public async Task AnExpiredToken_Is401_WithoutEchoingIt()
