@@ -91,14 +91,10 @@ public sealed class SourceKeyReconciler(
                         Reconcile = outcome, UsersSeen = read.ImportedUsers,
                     };
                 }
-                if (outcome.WrittenLeft > 0)
-                {
-                    return new KeyResult(KeyOutcome.Success, TimeSpan.Zero, null, $"{outcome.Plan.Summary}; {outcome.WrittenLeft} pushed user(s) left for the next pass")
-                    {
-                        Reconcile = outcome, UsersSeen = read.ImportedUsers,
-                    };
-                }
-                return new KeyResult(KeyOutcome.Success, Interval(source), null, outcome.Plan.Summary.ToString())
+                // Pushed users left for the next pass: it follows at once.
+                var more = outcome.WrittenLeft > 0;
+                return new KeyResult(KeyOutcome.Success, more ? TimeSpan.Zero : Interval(source), null,
+                    more ? $"{outcome.Plan.Summary}; {outcome.WrittenLeft} pushed user(s) left for the next pass" : outcome.Plan.Summary.ToString())
                 {
                     Reconcile = outcome, UsersSeen = read.ImportedUsers,
                 };

@@ -44,12 +44,12 @@ internal sealed class EngineWorld : IAsyncDisposable
 
     public List<ProvisioningMapping> Mappings { get; } = [];
 
-    public EngineWorld Source(string name, string syncInterval = "1m")
+    public EngineWorld Source(string name, string syncInterval = "1m", DirectorySourceType type = DirectorySourceType.Ldap)
     {
         Sources.Add(new DirectorySource
         {
             Metadata = new ResourceMetadata { Name = name, Generation = 1 },
-            Spec = new DirectorySourceSpec { Type = DirectorySourceType.Ldap, SyncInterval = syncInterval, DeletionGuard = new DeletionGuard { MaxDeletePercent = 100 } },
+            Spec = new DirectorySourceSpec { Type = type, SyncInterval = syncInterval, DeletionGuard = new DeletionGuard { MaxDeletePercent = 100 } },
         });
         Mappings.Add(new ProvisioningMapping
         {
@@ -71,7 +71,7 @@ internal sealed class EngineWorld : IAsyncDisposable
     {
         Store = await SqliteStore.OpenAsync(_folder.File("state.db"), readOnly: false, CancellationToken.None);
         _desired.Set(new DesiredSnapshot { Valid = Desired });
-        var reader = new SourceReader([Directory], new LocalSecretResolver(), Clock, ReadTimeout);
+        var reader = new SourceReader([Directory, new Connectors.Scim.ScimPushConnector()], new LocalSecretResolver(), Clock, ReadTimeout);
         var reconciliation = new Reconciliation(Clock, NullLogger<Reconciliation>.Instance);
         var sources = new SourceKeyReconciler(reader, reconciliation, Store, Clock, NullLogger<SourceKeyReconciler>.Instance);
         var options = new EngineOptions

@@ -41,6 +41,26 @@ public sealed class SchedulingTests
     }
 
     [Fact]
+    public async Task APushedBacklog_IsWorkedOffInBoundedPassesThatFollowEachOther_NotAtTheInterval()
+    {
+        await using var world = new EngineWorld().Source("idp", "1h", DirectorySourceType.Scim);
+        await world.StartAsync();
+        await EngineWorld.Eventually(() => world.Metrics.Reconciles == 1, "the first reconcile");
+        var results = await world.Store.WriteResourcesAsync([.. Enumerable.Range(1, 600).Select(i => Reconciling.PushBacklogTests.Create("idp", i))], default);
+        Assert.All(results, r => Assert.Null(r.Refused));
+
+        world.Service.Enqueue(world.Sources[0].Key);
+        // Past the coalescing window only: the interval (1h) is never reached.
+        await world.AdvanceAsync(TimeSpan.FromSeconds(2));
+        await EngineWorld.Eventually(() => world.Store.CountUsersAsync(default).Result[UserState.Active] == 600, "every pushed user is provisioned");
+
+        // 600 users, at most 256 a pass: three passes after the first reconcile (each is counted once it is scheduled).
+        await EngineWorld.Eventually(() => world.Metrics.Reconciles >= 4, "the third pass is counted");
+        await world.Settle();
+        Assert.Equal(4, world.Metrics.Reconciles);
+    }
+
+    [Fact]
     public async Task TransientFailuresBackOffExponentiallyUpToTheCap_ThenSuccessResetsIt()
     {
         await using var world = new EngineWorld().Source("flaky", "1h");

@@ -127,15 +127,18 @@ public sealed class PushBacklogTests : IAsyncLifetime
         Assert.Empty(session.Pending("scim"));
     }
 
+    /// <summary>What a SCIM create of user <paramref name="i"/> of <paramref name="source"/> stores (its id is u-NN).</summary>
+    internal static ScimWrite Create(string source, int i, string title = "")
+    {
+        var id = $"u-{i:D2}";
+        var user = new ImportedUser { Id = id, Details = new UserDetails { UserName = $"user{i}", Email = $"user{i}@example.com", Title = title } };
+        return new ScimWrite(source, ScimKind.User, id, null, new ScimResourceBody(user.UserName, null, $$"""{"id":"{{id}}"}""", []),
+            EngineWorld.T0, [ImportedRow.Of(user)], []);
+    }
+
     private async Task PushAsync(IEnumerable<int> users, string title = "")
     {
-        var writes = users.Select(i =>
-        {
-            var id = $"u-{i:D2}";
-            var user = new ImportedUser { Id = id, Details = new UserDetails { UserName = $"user{i}", Email = $"user{i}@example.com", Title = title } };
-            return new ScimWrite("scim", ScimKind.User, id, null, new ScimResourceBody(user.UserName, null, $$"""{"id":"{{id}}"}""", []),
-                EngineWorld.T0, [ImportedRow.Of(user)], []);
-        }).ToList();
+        var writes = users.Select(i => Create("scim", i, title)).ToList();
         // A user pushed again replaces its resource at the version it has.
         var results = await _store.WriteResourcesAsync(await Versioned(writes), default);
         Assert.All(results, r => Assert.Null(r.Refused));
