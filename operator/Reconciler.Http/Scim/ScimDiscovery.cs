@@ -10,7 +10,6 @@ namespace Reconciler.Http.Scim;
 /// </summary>
 internal static class ScimDiscovery
 {
-    private const string ListUrn = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 
     public static JsonObject ServiceProviderConfig(string baseUrl, ScimOptions options) => new()
     {
@@ -48,7 +47,7 @@ internal static class ScimDiscovery
 
     private static JsonObject List(IReadOnlyList<JsonObject> resources) => new()
     {
-        ["schemas"] = new JsonArray(ListUrn),
+        ["schemas"] = new JsonArray(ScimSchemas.ListResponseUrn),
         ["totalResults"] = resources.Count,
         ["startIndex"] = 1,
         ["itemsPerPage"] = resources.Count,

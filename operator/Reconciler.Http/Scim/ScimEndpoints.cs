@@ -61,7 +61,7 @@ public static class ScimEndpoints
             page.AddRange(((JsonArray)groups["Resources"]!).Select(r => r!.DeepClone()));
             await WriteAsync(c, 200, new JsonObject
             {
-                ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:ListResponse"),
+                ["schemas"] = new JsonArray(ScimSchemas.ListResponseUrn),
                 ["totalResults"] = usersTotal + groups["totalResults"]!.GetValue<int>(),
                 ["startIndex"] = query.StartIndex,
                 ["itemsPerPage"] = page.Count,

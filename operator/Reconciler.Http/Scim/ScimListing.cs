@@ -65,14 +65,18 @@ internal static class ScimListing
         var total = 0;
         await foreach (var resource in Candidates(store, source.Key.QualifiedName, type, filter, ct))
         {
-            var json = ScimRepresentation.Of(resource, type, baseUrl);
-            if (filter is not null && !filter.Matches(json, type)) continue;
+            // Without a filter a resource off the page is only counted: it is not made into JSON at all.
+            var json = filter is null ? null : ScimRepresentation.Of(resource, type, baseUrl);
+            if (json is not null && !filter!.Matches(json, type)) continue;
             total++;
-            if (total >= query.StartIndex && page.Count < count) page.Add(ScimProjection.Apply(json, type, query.Attributes, query.ExcludedAttributes));
+            if (total >= query.StartIndex && page.Count < count)
+            {
+                page.Add(ScimProjection.Apply(json ?? ScimRepresentation.Of(resource, type, baseUrl), type, query.Attributes, query.ExcludedAttributes));
+            }
         }
         return new JsonObject
         {
-            ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:ListResponse"),
+            ["schemas"] = new JsonArray(ScimSchemas.ListResponseUrn),
             ["totalResults"] = total,
             ["startIndex"] = query.StartIndex,
             ["itemsPerPage"] = page.Count,
