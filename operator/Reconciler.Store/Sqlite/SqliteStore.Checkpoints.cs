@@ -50,17 +50,14 @@ public sealed partial class SqliteStore
         }, CancellationToken.None);
     }
 
-    private void StopCheckpoints()
+    private async Task StopCheckpointsAsync()
     {
         if (_checkpoints is not { } checkpoints) return;
-        checkpoints.Cancel();
-        try
+        await checkpoints.CancelAsync();
+        if (_checkpointing is { } checkpointing)
         {
-            _checkpointing?.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // A checkpoint that failed as the store closed: closing the last connection checkpoints anyway.
+            // A tick is one passive checkpoint; it ends well within this unless the disk hangs.
+            await checkpointing.WaitAsync(TimeSpan.FromSeconds(BusySeconds)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         checkpoints.Dispose();
     }

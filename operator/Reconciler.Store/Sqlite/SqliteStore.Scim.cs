@@ -111,8 +111,16 @@ public sealed partial class SqliteStore
             }
             finally
             {
-                if (done && !disposed && _scimReaders.Count < ScimReadersKept) _scimReaders.Add(db);
-                else Close(db);
+                if (done && !disposed && _scimReaders.Count < ScimReadersKept)
+                {
+                    _scimReaders.Add(db);
+                    // Disposed between the check and the add: nobody would close the reader put back.
+                    if (disposed) CloseScimConnections(closeWriter: false);
+                }
+                else
+                {
+                    Close(db);
+                }
             }
         }, cancellationToken);
 
@@ -143,10 +151,13 @@ public sealed partial class SqliteStore
         }
     }
 
-    /// <summary>Closes the SCIM writer's and readers' connections (the store is being disposed).</summary>
-    private void CloseScimConnections()
+    /// <summary>
+    /// Closes the kept SCIM readers and, with <paramref name="closeWriter"/>, the writer's connection (the store is
+    /// being disposed): the writer only by one holding <see cref="_writers"/>.
+    /// </summary>
+    private void CloseScimConnections(bool closeWriter)
     {
-        if (_scimWriter is { } writer)
+        if (closeWriter && _scimWriter is { } writer)
         {
             _scimWriter = null;
             Close(writer);

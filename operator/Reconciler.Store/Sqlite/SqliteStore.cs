@@ -170,18 +170,28 @@ public sealed partial class SqliteStore : IReconcilerStore, IScimStore
             return StatusTable.Delete(connection, key);
         }, cancellationToken);
 
-    /// <summary>Closes the pooled connections, so the file is released.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Closes the connections, so the file is released. New calls are refused at once; a write of this process still
+    /// running is waited for (up to the busy timeout) before the SCIM writer's connection closes under it, since
+    /// SQLite runs without per-connection locks. A write that outlasts the wait keeps its connection; closing the
+    /// pool releases the rest.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
-        if (!disposed)
+        if (disposed) return;
+        disposed = true;
+        await StopCheckpointsAsync();
+        var writersDone = await _writers.WaitAsync(TimeSpan.FromSeconds(BusySeconds));
+        try
         {
-            disposed = true;
-            StopCheckpoints();
-            CloseScimConnections();
-            using var connection = new SqliteConnection(connectionString);
-            SqliteConnection.ClearPool(connection);
+            CloseScimConnections(closeWriter: writersDone);
         }
-        return ValueTask.CompletedTask;
+        finally
+        {
+            if (writersDone) _writers.Release();
+        }
+        using var connection = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     /// <summary>

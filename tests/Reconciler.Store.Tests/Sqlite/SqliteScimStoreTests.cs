@@ -131,4 +131,29 @@ public sealed class SqliteScimStoreTests : StoreTest
         using var check = Folder.Connect();
         Assert.Equal(SqliteSchema.CurrentVersion, StoreFolder.Scalar(check, "PRAGMA user_version"));
     }
+    [Fact]
+    public async Task DisposedWhileAPushWaitsForTheFile_ThePushIsKept_AndTheStoreClosesAfterIt()
+    {
+        // Without per-connection locks, closing the SCIM writer's connection under a running write is a use after
+        // free; disposing must wait for the write (here held at SQLite's lock by another "process") and refuse new ones.
+        await WriteScimAsync(Create("u-1", "ada@example.com", 1), default);
+        using var other = Folder.Connect();
+        StoreFolder.Execute(other, "BEGIN IMMEDIATE");
+        var push = Task.Run(() => WriteScimAsync(Create("u-2", "alan@example.com", 2), default));
+        await Task.Delay(300);
+
+        var disposing = Task.Run(async () => await Store.DisposeAsync());
+        await Task.Delay(300);
+        var closedBeforeThePush = disposing.IsCompleted;
+        StoreFolder.Execute(other, "COMMIT");
+
+        var stored = await push.WaitAsync(TimeSpan.FromSeconds(30));
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(closedBeforeThePush, "the store closed while a push was still writing");
+        Assert.Equal("u-2", stored!.Id);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => WriteScimAsync(Create("u-3", "grace@example.com", 3), default));
+        await using var reopened = await Folder.OpenAsync();
+        await using var session = await reopened.OpenReadAsync(default);
+        Assert.Equal(2, session.Source("scim")!.ImportedUsers);
+    }
 }
