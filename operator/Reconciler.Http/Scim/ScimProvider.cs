@@ -33,7 +33,8 @@ internal sealed class ScimProvider
         CancellationToken ct)
     {
         var resource = Kept(ScimResource.Validate(body, type), type);
-        var id = Guid.NewGuid().ToString();
+        // Time-ordered (UUIDv7): a new user's rows are appended to the store's tables, not inserted at random pages.
+        var id = Guid.CreateVersion7().ToString();
         resource["id"] = id;
         // A new user depends on nothing stored (no group lists it yet), so its write is worked out here, on the
         // request's thread, and the one writer only stores it. A new group changes its members' entries, which are
