@@ -269,7 +269,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             }
             var fingerprint = PlanFingerprint.Of(desired, read.Source);
             fingerprints[read.Name] = fingerprint;
-            var pending = pendingBefore.Where(p => p.Source == read.Name).ToList();
+            var pending = session.Pending(read.Name).ToList();
             var left = Slice(pending, options.WrittenPerPass);
             var scope = PlanInputs.Scope(read, stored, fingerprint, session, pending, options.AllowDeletions, now);
             if (options.Whole && scope != PlanScope.None) scope = PlanScope.Whole;

@@ -24,64 +24,62 @@ internal static class PendingTable
         return entries;
     }
 
+    private const string DeleteHeld = "DELETE FROM pending WHERE source_id = $source AND kind <> 'Written'";
+    private const string DeleteAll = "DELETE FROM pending WHERE source_id = $source";
+    private const string DeleteWritten = "DELETE FROM pending WHERE source_id = $source AND kind = 'Written'";
+    private const string DeleteMark = "DELETE FROM pending WHERE source_id = $source AND external_id = $id AND kind = 'Written'";
+    private const string Insert = """
+        INSERT OR REPLACE INTO pending (source_id, external_id, kind, mapping, owner_source, owner_mapping, message)
+        VALUES ($source, $id, $kind, $mapping, $ownerSource, $ownerMapping, $message)
+        """;
+
     /// <summary>
     /// Replaces a source's conflict and held-back entries with these, and clears its written-since marks: those of
-    /// <paramref name="plannedWritten"/>, or all when it is null. Writes nothing when that changes nothing against
-    /// <paramref name="stored"/> (null: not known, always written).
+    /// <paramref name="plannedWritten"/>, or all when it is null. Against <paramref name="stored"/> (the source's
+    /// entries as stored now; null when not known) it writes only what that changes: the held entries when they
+    /// differ, and only marks that exist.
     /// </summary>
-    public static void Replace(SqliteConnection connection, long sourceId, IReadOnlyList<PendingEntry>? stored, IReadOnlyList<PendingEntry> entries,
+    public static void Replace(StatementCache db, long sourceId, IReadOnlyList<PendingEntry>? stored, IReadOnlyList<PendingEntry> entries,
         IReadOnlyCollection<string>? plannedWritten)
     {
-        if (stored is not null
-            && (plannedWritten is { Count: 0 } || !stored.Any(e => e.Kind == PendingKind.Written))
-            && stored.Where(e => e.Kind != PendingKind.Written)
-                .SequenceEqual(entries.OrderBy(e => e.ExternalId, StringComparer.Ordinal).ThenBy(e => e.Kind.ToString(), StringComparer.Ordinal)))
+        var held = entries.OrderBy(e => e.ExternalId, StringComparer.Ordinal).ThenBy(e => e.Kind.ToString(), StringComparer.Ordinal).ToList();
+        var heldChanged = stored is null || !stored.Where(e => e.Kind != PendingKind.Written).SequenceEqual(held);
+        var marks = stored?.Where(e => e.Kind == PendingKind.Written).Select(e => e.ExternalId).ToHashSet(StringComparer.Ordinal);
+        if (plannedWritten is null)
         {
-            return;
+            if (heldChanged || marks is null || marks.Count > 0) Run(db[heldChanged ? DeleteAll : DeleteWritten], sourceId);
         }
-        using (var delete = connection.CreateCommand())
+        else
         {
-            delete.CommandText = "DELETE FROM pending WHERE source_id = $source" + (plannedWritten is null ? "" : " AND kind <> 'Written'");
-            delete.Parameters.AddWithValue("$source", sourceId);
-            delete.ExecuteNonQuery();
-        }
-        if (plannedWritten is { Count: > 0 })
-        {
-            using var clear = connection.CreateCommand();
-            clear.CommandText = "DELETE FROM pending WHERE source_id = $source AND external_id = $id AND kind = 'Written'";
-            clear.Parameters.AddWithValue("$source", sourceId);
-            var marked = clear.Parameters.Add("$id", SqliteType.Text);
-            clear.Prepare();
+            if (heldChanged) Run(db[DeleteHeld], sourceId);
             foreach (var planned in plannedWritten)
             {
-                marked.Value = planned;
-                clear.ExecuteNonQuery();
+                if (marks is not null && !marks.Contains(planned)) continue;
+                var clear = db[DeleteMark];
+                clear.Bind("$source", sourceId);
+                clear.Bind("$id", planned);
+                clear.Execute();
             }
         }
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT OR REPLACE INTO pending (source_id, external_id, kind, mapping, owner_source, owner_mapping, message)
-            VALUES ($source, $id, $kind, $mapping, $ownerSource, $ownerMapping, $message)
-            """;
-        var source = insert.Parameters.Add("$source", SqliteType.Integer);
-        var id = insert.Parameters.Add("$id", SqliteType.Text);
-        var kind = insert.Parameters.Add("$kind", SqliteType.Text);
-        var mapping = insert.Parameters.Add("$mapping", SqliteType.Text);
-        var ownerSource = insert.Parameters.Add("$ownerSource", SqliteType.Text);
-        var ownerMapping = insert.Parameters.Add("$ownerMapping", SqliteType.Text);
-        var message = insert.Parameters.Add("$message", SqliteType.Text);
-        insert.Prepare();
-        foreach (var entry in entries)
+        if (!heldChanged) return;
+        foreach (var entry in held)
         {
-            source.Value = sourceId;
-            id.Value = entry.ExternalId;
-            kind.Value = entry.Kind.ToString();
-            mapping.Value = entry.Mapping;
-            ownerSource.Value = entry.OwnerSource;
-            ownerMapping.Value = entry.OwnerMapping;
-            message.Value = entry.Message;
-            insert.ExecuteNonQuery();
+            var insert = db[Insert];
+            insert.Bind("$source", sourceId);
+            insert.Bind("$id", entry.ExternalId);
+            insert.Bind("$kind", entry.Kind.ToString());
+            insert.Bind("$mapping", entry.Mapping);
+            insert.Bind("$ownerSource", entry.OwnerSource);
+            insert.Bind("$ownerMapping", entry.OwnerMapping);
+            insert.Bind("$message", entry.Message);
+            insert.Execute();
         }
+    }
+
+    private static void Run(SqliteStatement delete, long sourceId)
+    {
+        delete.Bind("$source", sourceId);
+        delete.Execute();
     }
 
     private const string InsertWritten = "INSERT OR IGNORE INTO pending (source_id, external_id, kind) VALUES ($source, $id, 'Written')";

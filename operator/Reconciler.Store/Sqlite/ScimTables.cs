@@ -207,10 +207,11 @@ internal static class ScimTables
         {
             return run();
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        catch (SqliteException e) when (StoreErrors.IsUniqueTaken(e) || StoreErrors.IsPrimaryKeyTaken(e))
         {
+            // The resources' one unique index is on the name; their key is the id.
             var what = write.Kind == ScimKind.User ? "userName" : "displayName";
-            throw new ScimConflictException(e.Message.Contains("name_key", StringComparison.Ordinal)
+            throw new ScimConflictException(StoreErrors.IsUniqueTaken(e)
                 ? $"a {kind} with the {what} '{body?.Name}' already exists"
                 : $"a {kind} with the id '{write.Id}' already exists", versionMismatch: false);
         }

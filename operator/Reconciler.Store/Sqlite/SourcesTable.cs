@@ -46,13 +46,21 @@ internal static class SourcesTable
         return (records, ids);
     }
 
-    /// <summary>The id of a source's row, creating the row when the source is new.</summary>
-    public static long Ensure(SqliteConnection connection, string name)
+    private const string InsertName = "INSERT INTO sources (name) VALUES ($name) ON CONFLICT (name) DO NOTHING";
+    private const string SelectId = "SELECT id FROM sources WHERE name = $name";
+
+    /// <summary>The id of a source's row, creating the row when the source is new (on the connection's prepared statements).</summary>
+    public static long Ensure(StatementCache db, string name)
     {
-        using var upsert = connection.CreateCommand();
-        upsert.CommandText = "INSERT INTO sources (name) VALUES ($name) ON CONFLICT (name) DO NOTHING; SELECT id FROM sources WHERE name = $name";
-        upsert.Parameters.AddWithValue("$name", name);
-        return (long)upsert.ExecuteScalar()!;
+        var insert = db[InsertName];
+        insert.Bind("$name", name);
+        insert.Execute();
+        var select = db[SelectId];
+        select.Bind("$name", name);
+        if (!select.Read()) throw new InvalidOperationException($"source {name} has no row after it was inserted");
+        var id = select.Integer(0);
+        select.Reset();
+        return id;
     }
 
     /// <summary>Writes the header; the counters and snapshot sequence are the store's and are not taken from the record.</summary>

@@ -113,13 +113,17 @@ internal class SqliteSession : IStoreSession
         }
     }
 
-    /// <summary>Every source's pending entries in this view, read once: a reconcile asks for them several times.</summary>
+    /// <summary>Every source's pending entries in this view, read once (a reconcile asks for them several times), and by source.</summary>
     private IReadOnlyList<PendingEntry>? _pending;
+    private Dictionary<string, IReadOnlyList<PendingEntry>>? _pendingBySource;
 
     public IReadOnlyList<PendingEntry> Pending(string? source = null)
     {
         _pending ??= PendingTable.Load(Reader, null);
-        return source is null ? _pending : _pending.Where(p => p.Source == source).ToList();
+        if (source is null) return _pending;
+        _pendingBySource ??= _pending.GroupBy(p => p.Source, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, IReadOnlyList<PendingEntry> (g) => g.ToList(), StringComparer.Ordinal);
+        return _pendingBySource.GetValueOrDefault(source, []);
     }
 
     /// <summary>The id of a source's row, or null when the store has never stored it.</summary>
@@ -145,7 +149,10 @@ internal class SqliteSession : IStoreSession
 
     /// <summary>A statement prepared once per session on the read connection or on the one write connection.</summary>
     protected SqliteStatement Statement(SqliteConnection connection, string sql) =>
-        ReferenceEquals(connection, Reader) ? _readStatements[sql] : (_writeStatements ??= new StatementCache(connection))[sql];
+        ReferenceEquals(connection, Reader) ? _readStatements[sql] : WriteStatements(connection)[sql];
+
+    /// <summary>The statements of the one write connection, prepared once per session.</summary>
+    protected StatementCache WriteStatements(SqliteConnection writer) => _writeStatements ??= new StatementCache(writer);
 
     public virtual ValueTask DisposeAsync()
     {

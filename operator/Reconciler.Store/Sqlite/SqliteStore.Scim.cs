@@ -25,7 +25,7 @@ public sealed partial class SqliteStore
     public Task SaveTokenAsync(ScimToken token, CancellationToken cancellationToken) =>
         RunWriteAsync(() => InScimTransaction(db =>
         {
-            ScimTables.SaveToken(db, SourcesTable.Ensure(db.Connection, token.Source), token);
+            ScimTables.SaveToken(db, SourcesTable.Ensure(db, token.Source), token);
             return true;
         }), cancellationToken);
 
@@ -66,7 +66,7 @@ public sealed partial class SqliteStore
             var imported = new Dictionary<long, int>();
             foreach (var write in writes)
             {
-                if (!sources.TryGetValue(write.Source, out var sourceId)) sources[write.Source] = sourceId = SourcesTable.Ensure(db.Connection, write.Source);
+                if (!sources.TryGetValue(write.Source, out var sourceId)) sources[write.Source] = sourceId = SourcesTable.Ensure(db, write.Source);
                 // Each write in a savepoint of its own, so a refused one is undone alone.
                 db[Savepoint].Execute();
                 try

@@ -98,7 +98,8 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
             Count(sourceId, user.State, +1);
             _registryWritten = true;
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 && e.Message.Contains("email_key", StringComparison.Ordinal))
+        // The users' one unique index is on the email key.
+        catch (SqliteException e) when (StoreErrors.IsUniqueTaken(e))
         {
             throw new StoreConflictException(
                 $"email {user.Email} of user {user.Source}/{user.ExternalId} is already held by another registry row");
@@ -143,7 +144,7 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
         if (entries.Count == 0 && SourceId(source) is null && !replacedBefore) return;
         try
         {
-            PendingTable.Replace(_writer, Id(source), replacedBefore ? null : Pending(source), entries, plannedWritten);
+            PendingTable.Replace(WriteStatements(_writer), Id(source), replacedBefore ? null : Pending(source), entries, plannedWritten);
         }
         catch (SqliteException e)
         {
@@ -317,7 +318,7 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
     {
         if (SourceId(source) is { } id) return id;
         if (_newSources.TryGetValue(source, out id)) return id;
-        id = SourcesTable.Ensure(_writer, source);
+        id = SourcesTable.Ensure(WriteStatements(_writer), source);
         _newSources[source] = id;
         return id;
     }

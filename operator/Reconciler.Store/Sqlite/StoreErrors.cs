@@ -35,6 +35,14 @@ internal static class StoreErrors
         _ => new StoreException($"store {path}: {Reason(e)}", e),
     };
 
+    private const int ConstraintPrimaryKey = Constraint | (6 << 8), ConstraintUnique = Constraint | (8 << 8);
+
+    /// <summary>A row whose primary key is already taken.</summary>
+    public static bool IsPrimaryKeyTaken(SqliteException e) => e.SqliteExtendedErrorCode == ConstraintPrimaryKey;
+
+    /// <summary>A row refused by a unique index (each table the store writes has at most one besides its key).</summary>
+    public static bool IsUniqueTaken(SqliteException e) => e.SqliteExtendedErrorCode == ConstraintUnique;
+
     /// <summary>SQLite's own words without the "SQLite Error N: '...'." wrapping.</summary>
     public static string Reason(SqliteException e)
     {

@@ -79,6 +79,29 @@ public sealed class SqlitePendingTests : StoreTest
     }
 
     [Fact]
+    public async Task ReplacePending_ClearingPlannedMarks_LeavesTheUnchangedConflictsAlone()
+    {
+        // A pass over pushed users clears its marks every 80 ms: rewriting the source's conflicts each time was
+        // work under the write lock that changed nothing.
+        var later = new PendingEntry("corp", "id-0000003", PendingKind.Written);
+        await WriteAsync(session => session.ReplacePending("corp", [Conflict, HeldBack, Written, later], null));
+        using (var setup = Folder.Connect())
+        {
+            StoreFolder.Execute(setup, """
+                CREATE TABLE removed (external_id TEXT, kind TEXT);
+                CREATE TRIGGER count_removed AFTER DELETE ON pending BEGIN INSERT INTO removed VALUES (old.external_id, old.kind); END;
+                """);
+        }
+
+        await WriteAsync(session => session.ReplacePending("corp", [HeldBack, Conflict], ["id-0000001", "id-0000009"]));
+
+        using var observer = Folder.Connect();
+        Assert.Equal(1, StoreFolder.Scalar(observer, "SELECT count(*) FROM removed"));
+        Assert.Equal(1, StoreFolder.Scalar(observer, "SELECT count(*) FROM removed WHERE external_id = 'id-0000001' AND kind = 'Written'"));
+        Assert.Equal([HeldBack, Conflict, later], await ReadAsync(s => s.Pending("corp")));
+    }
+
+    [Fact]
     public async Task Pending_WithoutASource_ListsEverySourcesEntries_InSourceOrder()
     {
         var ldap = new PendingEntry("ldap", "u-1", PendingKind.HeldBack);

@@ -48,6 +48,17 @@ public sealed class SqliteScimStoreTests : StoreTest
     }
 
     [Fact]
+    public async Task ACreateWithAnIdAlreadyTaken_IsAConflictOnTheId_NotOnTheName()
+    {
+        await WriteScimAsync(Create("u-1", "ada@example.com", 1), default);
+
+        var refused = await Assert.ThrowsAsync<ScimConflictException>(() => WriteScimAsync(Create("u-1", "alan@example.com", 2), default));
+
+        Assert.Equal("a User with the id 'u-1' already exists", refused.Message);
+        Assert.Null(await Store.FindResourceByNameAsync("scim", ScimKind.User, "alan@example.com", default));
+    }
+
+    [Fact]
     public async Task ReplaceAndDelete_CompareTheVersion_AndADeleteDropsTheImportedEntry()
     {
         await WriteScimAsync(Create("u-1", "ada@example.com", 1), default);
