@@ -39,7 +39,7 @@ internal sealed class ScimProvider
         // A new user depends on nothing stored (no group lists it yet), so its write is worked out here, on the
         // request's thread, and the one writer only stores it. A new group changes its members' entries, which are
         // read when its turn comes.
-        Func<CancellationToken, Task<ScimWrite>> prepare = _ => PrepareAsync(source, type, id, null, resource, null, created: true);
+        Func<CancellationToken, Task<ScimWrite>> prepare = _ => PrepareAsync(source, type, id, resource, before: null);
         if (type == ScimResourceType.User)
         {
             var write = await prepare(ct);
@@ -57,33 +57,33 @@ internal sealed class ScimProvider
     {
         var resource = Kept(ScimResource.Validate(body, type), type);
         resource["id"] = id;
-        return (await SubmitAsync(new Job(source, type, id, async token =>
-        {
-            var before = await GetAsync(source, type, id, token);
-            CheckVersion(before, ifVersion);
-            return await PrepareAsync(source, type, id, before.Version, resource, before, created: false);
-        })))!;
+        return (await SubmitAsync(Existing(source, type, id, ifVersion, _ => resource)))!;
     }
 
     public async Task<StoredScimResource> PatchAsync(DirectorySource source, ScimResourceType type, string id, JsonNode body, long? ifVersion,
         CancellationToken ct) =>
-        (await SubmitAsync(new Job(source, type, id, async token =>
+        (await SubmitAsync(Existing(source, type, id, ifVersion, before =>
         {
-            var before = await GetAsync(source, type, id, token);
-            CheckVersion(before, ifVersion);
             var patched = ScimPatch.Apply((JsonObject)JsonNode.Parse(before.Json)!, body, type);
             var resource = Kept(ScimResource.Validate(patched, type), type);
             resource["id"] = id;
-            return await PrepareAsync(source, type, id, before.Version, resource, before, created: false);
+            return resource;
         })))!;
 
     public async Task DeleteAsync(DirectorySource source, ScimResourceType type, string id, long? ifVersion, CancellationToken ct) =>
-        await SubmitAsync(new Job(source, type, id, async token =>
+        await SubmitAsync(Existing(source, type, id, ifVersion, _ => null));
+
+    /// <summary>
+    /// A write of a stored resource: when its turn comes, the resource is read, the version the request named is
+    /// checked, and <paramref name="change"/> says what it becomes (null: deleted).
+    /// </summary>
+    private Job Existing(DirectorySource source, ScimResourceType type, string id, long? ifVersion, Func<StoredScimResource, JsonObject?> change) =>
+        new(source, type, id, async token =>
         {
             var before = await GetAsync(source, type, id, token);
             CheckVersion(before, ifVersion);
-            return await PrepareAsync(source, type, id, before.Version, null, before, created: false);
-        }));
+            return await PrepareAsync(source, type, id, change(before), before);
+        });
 
     /// <summary>
     /// A write waiting for the writer: what it changes, and how to work out its store write from what is committed
@@ -186,11 +186,15 @@ internal sealed class ScimProvider
         return resource;
     }
 
-    /// <summary>The store write of a resource (null: its deletion) with the imported entries it changes.</summary>
-    /// <param name="created">A new user, whom no group can list yet: its groups need not be looked up.</param>
-    private async Task<ScimWrite> PrepareAsync(DirectorySource source, ScimResourceType type, string id, long? expected, JsonObject? resource,
-        StoredScimResource? before, bool created)
+    /// <summary>
+    /// The store write of a resource (null: its deletion) with the imported entries it changes, made against the
+    /// version of <paramref name="before"/>; with no <paramref name="before"/>, a new resource, which no group lists
+    /// yet (a new user's groups need not be looked up).
+    /// </summary>
+    private async Task<ScimWrite> PrepareAsync(DirectorySource source, ScimResourceType type, string id, JsonObject? resource,
+        StoredScimResource? before)
     {
+        var created = before is null;
         var ct = CancellationToken.None;
         var name = source.Key.QualifiedName;
         var now = options.Clock.GetUtcNow();
@@ -224,7 +228,7 @@ internal sealed class ScimProvider
                 imported.Add(Row(ScimUserMapping.ToImportedUser(userId, json, await GroupNamesAsync(name, userId, group, names, ct))));
             }
         }
-        return new ScimWrite(name, Kind(type), id, expected, body, now, imported, removed);
+        return new ScimWrite(name, Kind(type), id, before?.Version, body, now, imported, removed);
     }
 
     /// <summary>A group write's effect on its members: its new name (null: deleted) and members.</summary>
