@@ -122,4 +122,56 @@ public sealed class ScimEndpointTests : IAsyncLifetime
 
         Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
     }
+    [Fact]
+    public async Task ETags_AGetNamesTheVersion_IfNoneMatchAnswers304_AndAStaleIfMatchIs412WithNothingChanged()
+    {
+        var (host, _) = await StartAsync();
+        await using var _ = host;
+        var created = await host.Client.PostAsync("/scim/v2/Users", User("ada@example.com"));
+        var id = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        var path = $"/scim/v2/Users/{id}";
+
+        var got = await host.Client.GetAsync(path);
+        Assert.Equal("W/\"1\"", got.Headers.ETag?.ToString());
+        var meta = System.Text.Json.JsonDocument.Parse(await got.Content.ReadAsStringAsync()).RootElement.GetProperty("meta");
+        Assert.Equal("W/\"1\"", meta.GetProperty("version").GetString());
+
+        using (var unchanged = new HttpRequestMessage(HttpMethod.Get, path))
+        {
+            unchanged.Headers.TryAddWithoutValidation("If-None-Match", "W/\"1\"");
+            var answer = await host.Client.SendAsync(unchanged);
+            Assert.Equal(HttpStatusCode.NotModified, answer.StatusCode);
+            Assert.Empty(await answer.Content.ReadAsByteArrayAsync());
+        }
+
+        var replaced = await SendAsync(host, HttpMethod.Put, path, "W/\"1\"", User("ada.lovelace@example.com"));
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        Assert.Equal("W/\"2\"", replaced.Headers.ETag?.ToString());
+
+        // The provider's copy is now stale: a PUT, a PATCH and a DELETE made from it are refused and change nothing.
+        var patch = new StringContent("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"CTO"}]}""",
+            Encoding.UTF8, "application/scim+json");
+        foreach (var (method, content) in new (HttpMethod, HttpContent?)[] { (HttpMethod.Put, User("someone@example.com")), (HttpMethod.Patch, patch), (HttpMethod.Delete, null) })
+        {
+            var stale = await SendAsync(host, method, path, "W/\"1\"", content);
+            var body = await stale.Content.ReadAsStringAsync();
+            Assert.True(stale.StatusCode == HttpStatusCode.PreconditionFailed, $"{method}: {(int)stale.StatusCode} {body}");
+            Assert.Contains("\"status\":\"412\"", body);
+        }
+        var kept = await _store.GetResourceAsync("idp", ScimKind.User, id, default);
+        Assert.Equal(2, kept!.Version);
+        Assert.Contains("ada.lovelace@example.com", kept.Json);
+        Assert.DoesNotContain("CTO", kept.Json);
+
+        // "*" matches any version.
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(host, HttpMethod.Delete, path, "*", null)).StatusCode);
+        Assert.Null(await _store.GetResourceAsync("idp", ScimKind.User, id, default));
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(RunningHost host, HttpMethod method, string path, string ifMatch, HttpContent? content)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await host.Client.SendAsync(request);
+    }
 }
