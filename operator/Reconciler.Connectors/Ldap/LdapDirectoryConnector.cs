@@ -101,29 +101,69 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
 
         // Incremental: the users whose entry changed since the cursor, then an id-only search that names everyone
         // else, so users deleted from the directory (or moved out of baseDN, or no longer matching the filter) are
-        // noticed on this very pass, whether or not the directory keeps a record of deletions.
-        var changed = new List<SearchResultEntry>();
-        await foreach (var entry in session.SearchAsync(settings.BaseDN, changedFilter, attributes.Requested, pageSize, "changed users", cancellationToken))
+        // noticed on this very pass, whether or not the directory keeps a record of deletions. The id-only search
+        // runs on a connection of its own beside the other (on a 100,000-user slapd they took 1.0 s and 0.5 s one
+        // after the other); what it finds waits in a bounded buffer, since an id is only present once it is known
+        // not to be among the changed users.
+        using var idSession = await LdapSession.OpenAsync(endpoint, bindDn, password, timeout, cancellationToken);
+        var ids = System.Threading.Channels.Channel.CreateBounded<(string? Id, string Dn)>(
+            new System.Threading.Channels.BoundedChannelOptions(IdsBuffered) { SingleReader = true, SingleWriter = true });
+        using var stopListing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var listing = Task.Run(() => ListIdsAsync(idSession, settings.BaseDN, filter, attributes, pageSize, ids.Writer, stopListing.Token), CancellationToken.None);
+        try
         {
-            changed.Add(entry);
-        }
-        if (changed.Count > 0 && hasGroups) await read.GroupsAsync();
-        if (changed.Count > 0) await read.ServerFiltersAsync(filter);
-        foreach (var entry in read.Users(changed)) yield return entry;
-        await foreach (var entry in session.SearchAsync(settings.BaseDN, filter, [attributes.Id], pageSize, "user ids", cancellationToken))
-        {
-            var id = attributes.IdOf(entry);
-            if (id is null)
+            var changed = new List<SearchResultEntry>();
+            await foreach (var entry in session.SearchAsync(settings.BaseDN, changedFilter, attributes.Requested, pageSize, "changed users", cancellationToken))
             {
-                read.Incomplete();
-                yield return new ProblemEntry($"{session.Server}: entry '{SafeText.Show(entry.DistinguishedName, 200)}' has no {attributes.Id} (spec.attributes.id): skipped");
+                changed.Add(entry);
             }
-            else if (!read.Yielded(id))
+            if (changed.Count > 0 && hasGroups) await read.GroupsAsync();
+            if (changed.Count > 0) await read.ServerFiltersAsync(filter);
+            foreach (var entry in read.Users(changed)) yield return entry;
+            await foreach (var (id, dn) in ids.Reader.ReadAllAsync(cancellationToken))
             {
-                yield return new PresentEntry(id);
+                if (id is null)
+                {
+                    read.Incomplete();
+                    yield return new ProblemEntry($"{session.Server}: entry '{SafeText.Show(dn, 200)}' has no {attributes.Id} (spec.attributes.id): skipped");
+                }
+                else if (!read.Yielded(id))
+                {
+                    yield return new PresentEntry(id);
+                }
+            }
+            // The buffer also ends when the listing fails: then the read fails with it, naming nobody as gone.
+            await listing;
+        }
+        finally
+        {
+            if (!listing.IsCompleted)
+            {
+                await stopListing.CancelAsync();
+                await listing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         yield return new ReadEnd(ReadMode.Delta, read.Complete ? next() : null, hasGroups ? read.Groups.Count : 0, EveryIdListed: read.Complete);
+    }
+
+    /// <summary>How many ids of an incremental read's id-only search wait for the changed users to be yielded.</summary>
+    private const int IdsBuffered = 65_536;
+
+    /// <summary>Every user's id (null: the entry has none) and DN, into <paramref name="ids"/>, which it completes when it ends.</summary>
+    private static async Task ListIdsAsync(LdapSession session, string baseDn, string filter, LdapAttributes attributes, int pageSize,
+        System.Threading.Channels.ChannelWriter<(string? Id, string Dn)> ids, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var entry in session.SearchAsync(baseDn, filter, [attributes.Id], pageSize, "user ids", cancellationToken))
+            {
+                await ids.WriteAsync((attributes.IdOf(entry), entry.DistinguishedName), cancellationToken);
+            }
+        }
+        finally
+        {
+            ids.TryComplete();
+        }
     }
 
     /// <summary>One read's state: the group graph, the ids yielded, the newest timestamps seen, whether it skipped anything.</summary>

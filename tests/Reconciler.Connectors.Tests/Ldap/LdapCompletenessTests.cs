@@ -63,6 +63,43 @@ public sealed class LdapCompletenessTests
     }
 
     [Fact]
+    public async Task AServerThatGoesAwayWhileAnIncrementalReadListsTheIds_FailsTheRead_NamingNobodyGone()
+    {
+        // The id-only search runs beside the search for changed users, on its own connection: its failure must fail
+        // the read, never end it early with a short list (every user not listed would look deleted).
+        await using var server = await SlapdServer.StartAsync(new SlapdOptions { Users = 1_500, Tls = false });
+        var source = Source(server.Url, server.ReaderDN, pageSize: 1);
+        var context = (string? cursor) => new ReadContext(Path.GetTempPath(), cursor, new LocalSecretResolver(_ => server.ReaderPassword), TimeProvider.System);
+        var full = new List<DirectoryEntry>();
+        await foreach (var entry in new LdapDirectoryConnector().ReadAsync(source, context(null), default)) full.Add(entry);
+        var cursor = Assert.IsType<ReadEnd>(full[^1]).NextCursor;
+        var changed = server.Data.Users[7];
+        await server.ModifyAsync($"""
+            dn: {changed.Dn}
+            changetype: modify
+            replace: title
+            title: Chief Listener
+
+            """);
+        var delta = new List<DirectoryEntry>();
+
+        var e = await Assert.ThrowsAsync<DirectoryReadException>(async () =>
+        {
+            await foreach (var entry in new LdapDirectoryConnector().ReadAsync(source, context(cursor), default))
+            {
+                delta.Add(entry);
+                // The changed user comes first; 1,500 ids one per page are still being listed.
+                if (entry is UserEntry) await server.StopAsync();
+            }
+        });
+
+        Assert.Equal(ErrorClass.Transient, e.ErrorClass);
+        Assert.Contains("user ids", e.Message);
+        Assert.Equal("Chief Listener", Assert.Single(delta.OfType<UserEntry>()).User.Details.Title);
+        Assert.DoesNotContain(delta, entry => entry is ReadEnd);
+    }
+
+    [Fact]
     public async Task Cancelling_EndsAWaitOnAServerThatNeverAnswers_AtOnce()
     {
         using var silent = new TcpListener(IPAddress.Loopback, 0);
