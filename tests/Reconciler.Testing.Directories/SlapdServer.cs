@@ -405,6 +405,8 @@ public sealed class SlapdServer : IAsyncDisposable
         Line("index uid,mail,cn eq");
         Line("index member,memberOf eq");
         Line("index entryUUID eq");
+        // incremental reads filter on entryCSN: indexed as a provider for syncrepl consumers has it (docs/reference.md advises it)
+        Line("index entryCSN eq");
         Line("access to attrs=userPassword by self =xw by anonymous auth by * none");
         Line($"access to dn.subtree={Quote(options.BaseDN)} by dn.exact={Quote(ReaderDN)} read by self read by * none");
         Line("overlay memberof");
