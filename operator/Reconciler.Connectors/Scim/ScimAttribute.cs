@@ -45,9 +45,6 @@ public sealed record ScimAttribute(string Name, ScimType Type)
         return null;
     }
 
-    /// <summary>True for a complex attribute with a <c>value</c> sub-attribute (emails, members, manager, …).</summary>
-    internal bool HasValueSubAttribute => Type == ScimType.Complex && SubAttribute("value") is not null;
-
     /// <summary>The attribute's definition as served in a schema of <c>/Schemas</c> (RFC 7643 §7).</summary>
     public JsonObject ToJson()
     {

@@ -34,16 +34,24 @@ internal static class ScimMultiValued
     }
 
     /// <summary>RFC 7643 §2.4: at most one value is primary; the last one an operation made primary wins.</summary>
-    public static void KeepOnePrimary(ScimAttribute attribute, JsonArray list, IReadOnlyList<JsonObject> touched)
+    public static void KeepOnePrimary(ScimAttribute attribute, JsonArray list, IReadOnlyList<JsonObject> touched) =>
+        KeepPrimary(attribute, list, touched.LastOrDefault(IsPrimary));
+
+    /// <summary>RFC 7643 §2.4 for a value sent whole: of the values marked primary, the first stays so.</summary>
+    public static void KeepFirstPrimary(ScimAttribute attribute, JsonArray list) =>
+        KeepPrimary(attribute, list, list.OfType<JsonObject>().FirstOrDefault(IsPrimary));
+
+    /// <summary>Clears <c>primary</c> on every value but <paramref name="chosen"/> (none: the list is left as it is).</summary>
+    private static void KeepPrimary(ScimAttribute attribute, JsonArray list, JsonObject? chosen)
     {
-        if (attribute.SubAttribute("primary") is null) return;
-        var chosen = touched.LastOrDefault(e => ScimValues.AsBoolean(ScimJson.Get(e, "primary")) == true);
-        if (chosen is null) return;
+        if (chosen is null || attribute.SubAttribute("primary") is null) return;
         foreach (var element in list.OfType<JsonObject>())
         {
-            if (!ReferenceEquals(element, chosen) && ScimValues.AsBoolean(ScimJson.Get(element, "primary")) == true) ScimJson.Set(element, "primary", false);
+            if (!ReferenceEquals(element, chosen) && IsPrimary(element)) ScimJson.Set(element, "primary", false);
         }
     }
+
+    private static bool IsPrimary(JsonObject element) => ScimValues.AsBoolean(ScimJson.Get(element, "primary")) == true;
 
     /// <summary>Drops values left empty, and the attribute when no value is left.</summary>
     public static void RemoveEmpty(JsonObject container, ScimAttribute attribute, JsonArray list)

@@ -74,19 +74,7 @@ public static class ScimResource
     {
         if (attribute is null || attribute.Mutability == ScimMutability.ReadOnly) return;
         if (ScimValues.Coerce(value, attribute, shown) is not { } coerced || ScimJson.IsEmpty(coerced)) return;
-        if (coerced is JsonArray list) KeepFirstPrimary(attribute, list);
+        if (coerced is JsonArray list) ScimMultiValued.KeepFirstPrimary(attribute, list);
         ScimJson.Set(ScimJson.Container(result, extension, create: true)!, attribute.Name, coerced);
-    }
-
-    private static void KeepFirstPrimary(ScimAttribute attribute, JsonArray list)
-    {
-        if (attribute.SubAttribute("primary") is null) return;
-        var seen = false;
-        foreach (var element in list.OfType<JsonObject>())
-        {
-            if (ScimValues.AsBoolean(ScimJson.Get(element, "primary")) != true) continue;
-            if (seen) ScimJson.Set(element, "primary", false);
-            seen = true;
-        }
     }
 }
