@@ -72,15 +72,18 @@ public static class ExplainCommand
     /// <summary>Spots the user asked about among a source's users as the planner walks them.</summary>
     private sealed class Finder(DirectorySource source, IPlanUsers users, string query, List<(DirectorySource, UserPair)> found) : IPlanUsers
     {
-        private bool _walked;
+        private bool _provisionedSeen, _unprovisionedSeen;
 
-        public IEnumerable<UserPair> Pairs(bool unprovisionedOnly)
+        public IEnumerable<UserPair> Pairs(PairSet set)
         {
-            var first = !_walked && !unprovisionedOnly;
-            _walked |= first;
-            foreach (var pair in users.Pairs(unprovisionedOnly))
+            // Each pair is spotted once, on the first walk that includes it.
+            var provisioned = !_provisionedSeen && set != PairSet.Unprovisioned;
+            var unprovisioned = !_unprovisionedSeen && set != PairSet.Provisioned;
+            _provisionedSeen |= provisioned;
+            _unprovisionedSeen |= unprovisioned;
+            foreach (var pair in users.Pairs(set))
             {
-                if (first && Answers(pair)) found.Add((source, pair));
+                if ((pair.Provisioned is null ? unprovisioned : provisioned) && Answers(pair)) found.Add((source, pair));
                 yield return pair;
             }
         }

@@ -49,14 +49,23 @@ public sealed record SettledTotals(int ActiveUsers, IReadOnlyDictionary<string, 
     public static readonly SettledTotals None = new(0, new Dictionary<string, MappingTally>());
 }
 
+/// <summary>Which of a source's pairs a planner phase walks.</summary>
+public enum PairSet
+{
+    All,
+
+    /// <summary>Pairs with a registry row: a whole plan's first phase, which plans existing users.</summary>
+    Provisioned,
+
+    /// <summary>Pairs without one: the phase that plans new users (a store can skip the others cheaply).</summary>
+    Unprovisioned,
+}
+
 /// <summary>The users one plan considers for one source.</summary>
 public interface IPlanUsers
 {
-    /// <summary>
-    /// The pairs to plan. With <paramref name="unprovisionedOnly"/>, only pairs without a registry row (the
-    /// planner's last phase needs no others, and a store can skip them cheaply).
-    /// </summary>
-    IEnumerable<UserPair> Pairs(bool unprovisionedOnly);
+    /// <summary>The pairs to plan, of <paramref name="set"/>; each set in the same order every time.</summary>
+    IEnumerable<UserPair> Pairs(PairSet set);
 }
 
 /// <summary>
@@ -90,8 +99,12 @@ public interface IPlanSink
 /// <summary>Pairs held in memory.</summary>
 public sealed class PlanUsers(IReadOnlyList<UserPair> pairs) : IPlanUsers
 {
-    public IEnumerable<UserPair> Pairs(bool unprovisionedOnly) =>
-        unprovisionedOnly ? pairs.Where(p => p.Provisioned is null) : pairs;
+    public IEnumerable<UserPair> Pairs(PairSet set) => set switch
+    {
+        PairSet.Provisioned => pairs.Where(p => p.Provisioned is not null),
+        PairSet.Unprovisioned => pairs.Where(p => p.Provisioned is null),
+        _ => pairs,
+    };
 
     /// <summary>Every imported user of a snapshot joined with the registry rows of its source, by id.</summary>
     public static PlanUsers Join(string source, IEnumerable<ImportedUser> imported, IEnumerable<ProvisionedUser> registry)

@@ -135,7 +135,7 @@ public static class ProvisioningPlanner
             }
             return;
         }
-        foreach (var pair in input.Users.Pairs(unprovisionedOnly: false))
+        foreach (var pair in input.Users.Pairs(PairSet.Provisioned))
         {
             if (pair.Provisioned is { State: UserState.Active } row) book.Tally(PlanBook.Qualify(input.Source.Namespace, row.Mapping)).Provisioned++;
         }

@@ -37,7 +37,9 @@ internal sealed class SourcePlanner(SourceInput input, SnapshotState snapshot, S
                 counts.Provisioned += tally.Provisioned;
             }
         }
-        foreach (var pair in input.Users.Pairs(unprovisionedOnly: false))
+        // A whole plan tallies the users without a registry row where it plans them (PlanNewUsers): here they would
+        // only be decoded and matched to be counted, a first import's whole population before its first create.
+        foreach (var pair in input.Users.Pairs(input.Whole ? PairSet.Provisioned : PairSet.All))
         {
             var user = pair.Imported;
             CompiledMapping? winner = null;
@@ -79,13 +81,17 @@ internal sealed class SourcePlanner(SourceInput input, SnapshotState snapshot, S
     /// <summary>Phase 3: users seen for the first time, once every existing user's email is settled.</summary>
     public void PlanNewUsers()
     {
-        foreach (var pair in input.Users.Pairs(unprovisionedOnly: true))
+        foreach (var pair in input.Users.Pairs(PairSet.Unprovisioned))
         {
             if (pair.Provisioned is not null || pair.Imported is not { Enabled: true } user) continue;
-            // A blank email, or a disabled account at first sight (no winner then), is never imported.
-            if (string.IsNullOrWhiteSpace(user.Email)) continue;
             if (_undecided.Contains(user.Id)) continue;
-            if (TryWinner(user, out var winner) && winner is not null) PlanNew(user, winner);
+            // An incremental plan tallied them with the rest (PlanProvisioned); a whole one does it here.
+            var blank = string.IsNullOrWhiteSpace(user.Email);
+            if (blank && !input.Whole) continue;
+            if (!TryWinner(user, out var winner) || winner is null) continue;
+            if (input.Whole) book.Tally(Qualify(winner.Name)).Matched++;
+            // A blank email, or a disabled account at first sight (no winner then), is never imported.
+            if (!blank) PlanNew(user, winner);
         }
     }
 

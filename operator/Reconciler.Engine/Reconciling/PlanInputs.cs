@@ -97,12 +97,14 @@ internal static class PlanInputs
     {
         private readonly TextPool _pool = new();
 
-        public IEnumerable<UserPair> Pairs(bool unprovisionedOnly)
+        public IEnumerable<UserPair> Pairs(PairSet set)
         {
+            var unprovisionedOnly = set == PairSet.Unprovisioned;
             var changes = read.Changes;
             var matched = new System.Collections.BitArray(changes.Count);
             foreach (var stored in session.Users(read.Name, unprovisionedOnly))
             {
+                if (set == PairSet.Provisioned && stored.Provisioned is null) continue;
                 if (changes.Count > 0 && changes.Find(stored.Id) is { } changed)
                 {
                     matched[changed.Index] = true;
@@ -117,6 +119,8 @@ internal static class PlanInputs
                     yield return new UserPair(stored.Imported?.Decode(_pool), stored.Provisioned);
                 }
             }
+            // The users the store has never seen have no registry row.
+            if (set == PairSet.Provisioned) yield break;
             var fresh = read.Stored is null || read.Stored.SnapshotSeq == 0 && read.Stored.Users.Total == 0;
             foreach (var entry in changes.ById)
             {

@@ -64,7 +64,7 @@ public sealed class IncrementalPlanTests
         var inputs = world.Sources.Select(source => new SourceInput
         {
             Source = source,
-            Users = Sorted(PlanUsers.Join(source.Name, snapshots[source.Name], world.Registry).Pairs(false)),
+            Users = Sorted(PlanUsers.Join(source.Name, snapshots[source.Name], world.Registry).Pairs(PairSet.All)),
             Snapshot = SnapshotState.CompleteRead,
         }).ToList();
         return Run(world, inputs, allowDeletions, now);
