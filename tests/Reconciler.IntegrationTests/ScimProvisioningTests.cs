@@ -57,6 +57,11 @@ public sealed class ScimProvisioningTests : IAsyncLifetime
         _token = created.Stdout.Trim();
         Assert.StartsWith("scim1.", _token);
         Assert.DoesNotContain(_token, created.Stderr);
+        // The source's tokenTTL (720h), not the default year.
+        var until = System.Text.RegularExpressions.Regex.Match(created.Stderr, @"valid until (\S+Z)");
+        Assert.True(until.Success, created.Stderr);
+        var expires = DateTimeOffset.Parse(until.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromHours(720) - TimeSpan.FromMinutes(5), TimeSpan.FromHours(720) + TimeSpan.FromMinutes(1));
     }
 
     public Task DisposeAsync()

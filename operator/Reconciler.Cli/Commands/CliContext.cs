@@ -18,7 +18,7 @@ public static class CliContext
     /// <summary>The declared source of that qualified name; prints which sources there are and returns null when none is.</summary>
     public static Core.Resources.DirectorySource? Source(Core.Resources.DesiredState desired, string name)
     {
-        var source = desired.Sources.FirstOrDefault(s => s.Key.QualifiedName == name);
+        var source = desired.Source(name);
         if (source is null)
         {
             Output.Terminal.Error($"no DirectorySource named '{name}' (declared: {string.Join(", ", desired.Sources.Select(s => s.Key.QualifiedName))})");

@@ -69,7 +69,7 @@ public static class RunCommand
                     Store = scim,
                     // Until the configuration is first loaded, no source is known yet: ask the IdP to come back.
                     Source = name => service.Current is { } current
-                        ? current.Valid.Sources.FirstOrDefault(s => s.Key.QualifiedName == name)
+                        ? current.Valid.Source(name)
                         : throw new Connectors.Scim.ScimException(503, null, "reconciler is starting: the configuration is not loaded yet"),
                     Enqueue = source => service.Enqueue(source.Key),
                     Clock = CliServices.Clock,

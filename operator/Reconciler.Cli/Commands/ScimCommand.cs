@@ -31,12 +31,8 @@ public static class ScimCommand
                 Terminal.Error($"source {wanted} is of type {source.Spec.Type}: only Scim sources take tokens");
                 return 1;
             }
-            var ttlText = source.Spec.Scim?.TokenTTL ?? new ScimSettings().TokenTTL;
-            if (!GoDuration.TryParse(ttlText, ScimSettings.TokenTTLRange, "spec.scim.tokenTTL", out var ttl, out var error))
-            {
-                Terminal.Error($"source {wanted}: {error}");
-                return 1;
-            }
+            // The configuration was validated on load, tokenTTL's range with it.
+            var ttl = (source.Spec.Scim ?? new ScimSettings()).TokenLifetime();
             return await StoreLocation.WriteAsync(parse.GetValue(store)!, async opened =>
             {
                 if (opened is not IScimStore scim)

@@ -26,6 +26,12 @@ public sealed record DesiredState
     /// <summary>Where each resource came from, by its key (kind, namespace, name).</summary>
     public IReadOnlyDictionary<ResourceKey, ResourceOrigin> Origins { get; init; } = new Dictionary<ResourceKey, ResourceOrigin>();
 
+    /// <summary>The declared source with this key, or null.</summary>
+    public DirectorySource? Source(ResourceKey key) => Sources.FirstOrDefault(s => s.Key == key);
+
+    /// <summary>The declared source of this qualified name (<c>namespace/name</c>, or a name in the default namespace), or null.</summary>
+    public DirectorySource? Source(string qualifiedName) => Sources.FirstOrDefault(s => s.Key.QualifiedName == qualifiedName);
+
     public ResourceOrigin? OriginOf(Resource resource) =>
         Origins.TryGetValue(resource.Key, out var origin) ? origin : null;
 

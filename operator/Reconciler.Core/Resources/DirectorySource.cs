@@ -192,6 +192,10 @@ public sealed record ScimSettings
 
     [Description("Lifetime of SCIM bearer tokens, as a Go-style duration, between 1h and 87600h.")]
     public string TokenTTL { get; init; } = "8760h";
+
+    /// <summary><see cref="TokenTTL"/> as a span (validation has refused any other value; a year if it is not one).</summary>
+    public TimeSpan TokenLifetime() =>
+        GoDuration.TryParse(TokenTTL, TokenTTLRange, "tokenTTL", out var lifetime, out _) ? lifetime : TimeSpan.FromHours(8760);
 }
 
 public sealed record AzureADSettings

@@ -200,7 +200,7 @@ public sealed class ReconcilerService(
     {
         var snapshot = _current;
         if (snapshot is null) return;
-        var generation = snapshot.Valid.Sources.FirstOrDefault(s => s.Key == key)?.Metadata.Generation ?? 0;
+        var generation = snapshot.Valid.Source(key)?.Metadata.Generation ?? 0;
         using var scope = logger.BeginScope(new ReconcileScope(key, generation, snapshot.Valid.Revision));
         var watch = Stopwatch.StartNew();
         KeyResult result;
@@ -231,7 +231,7 @@ public sealed class ReconcilerService(
             metrics.SetUsersPerState(reconciled.Users.ToDictionary());
             foreach (var waiting in reconciled.SourcesWithConflicts)
             {
-                if (snapshot.Valid.Sources.FirstOrDefault(s => s.Key.QualifiedName == waiting) is { } other) Enqueue(other.Key);
+                if (snapshot.Valid.Source(waiting) is { } other) Enqueue(other.Key);
             }
         }
         switch (result.Outcome)
@@ -301,7 +301,7 @@ public sealed class ReconcilerService(
     /// </summary>
     private static string InputsOf(DesiredSnapshot snapshot, ResourceKey key)
     {
-        var source = snapshot.Valid.Sources.FirstOrDefault(s => s.Key == key);
+        var source = snapshot.Valid.Source(key);
         var holds = source is null ? [] : SourceKeyReconciler.Holds(snapshot, source);
         var errors = snapshot.Broken.TryGetValue(key, out var e) ? string.Join("\n", e) : "";
         return (source is null ? "" : SpecGenerations.Hash(source.Spec) + PlanFingerprint.Of(snapshot.Valid, source))
@@ -312,7 +312,7 @@ public sealed class ReconcilerService(
     private static bool Touches(IReadOnlyCollection<string>? changed, DesiredSnapshot snapshot, ResourceKey key)
     {
         if (changed is null || changed.Count == 0) return false;
-        var source = snapshot.Valid.Sources.FirstOrDefault(s => s.Key == key);
+        var source = snapshot.Valid.Source(key);
         if (source is null) return false;
         var baseDirectory = SourceKeyReconciler.BaseDirectory(snapshot.Valid, source);
         var files = new List<string>();

@@ -50,7 +50,7 @@ public sealed class SourceKeyReconciler(
         CancellationToken cancellationToken)
     {
         var state = desired.Valid;
-        var source = state.Sources.FirstOrDefault(s => s.Key == key);
+        var source = state.Source(key);
         if (source is null)
         {
             if (!desired.Broken.TryGetValue(key, out var errors)) return KeyResult.Gone;

@@ -133,7 +133,7 @@ internal sealed class StatusReport(
     {
         Resource? resource = key.Kind switch
         {
-            DirectorySource.KindName => desired.Sources.FirstOrDefault(r => r.Key == key),
+            DirectorySource.KindName => desired.Source(key),
             ProvisioningMapping.KindName => desired.Mappings.FirstOrDefault(r => r.Key == key),
             StorageQuotaPolicy.KindName => desired.QuotaPolicies.FirstOrDefault(r => r.Key == key),
             _ => desired.Campaigns.FirstOrDefault(r => r.Key == key),
