@@ -20,7 +20,10 @@ internal static class SqliteSchema
     /// (<c>state</c> and the provisioning columns, NULL until the user is provisioned). Keeping both in one row
     /// means importing and provisioning a user is one B-tree write, and planning a source is one scan in id order.
     /// </summary>
-    private const string V3 = """
+    /// <summary>Provisioned users' emails are unique (case-insensitively: the key is upper-cased).</summary>
+    internal const string UsersByEmail = "CREATE UNIQUE INDEX users_by_email ON users (email_key) WHERE email_key IS NOT NULL";
+
+    private const string V3 = $$"""
         CREATE TABLE store_meta (
             key   TEXT    NOT NULL PRIMARY KEY,
             value INTEGER NOT NULL
@@ -70,7 +73,7 @@ internal static class SqliteSchema
             PRIMARY KEY (source_id, external_id),
             CHECK (imported IS NOT NULL OR state IS NOT NULL)
         ) WITHOUT ROWID;
-        CREATE UNIQUE INDEX users_by_email ON users (email_key) WHERE email_key IS NOT NULL;
+        {{UsersByEmail}};
         CREATE TABLE pending (
             source_id     INTEGER NOT NULL REFERENCES sources (id),
             external_id   TEXT    NOT NULL,

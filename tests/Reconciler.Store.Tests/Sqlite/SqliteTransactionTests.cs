@@ -204,4 +204,42 @@ public sealed class SqliteTransactionTests : StoreTest
         StoreFolder.Execute(other, "ROLLBACK");
         await using var session = await Store.OpenWriteAsync(default);
     }
+    [Fact]
+    public async Task AFirstImportOfThousands_BuildsTheEmailIndexAtCommit_AndItGuardsEmailsAfterwards()
+    {
+        // A large first import defers the email index to its commit: the index must come back exactly as declared.
+        await WriteAsync(session =>
+        {
+            for (var i = 1; i <= 2_000; i++) session.Apply(Sample.Create(Sample.User(i)), Sample.Row(i), Sample.Context());
+        });
+
+        using (var observer = Folder.Connect())
+        {
+            using var select = observer.CreateCommand();
+            select.CommandText = "SELECT sql FROM sqlite_schema WHERE name = 'users_by_email'";
+            Assert.Equal(Reconciler.Store.Sqlite.SqliteSchema.UsersByEmail, (string?)select.ExecuteScalar());
+        }
+        Assert.Equal(2_000, (await Store.CountUsersAsync(default)).Values.Sum());
+        var taken = Sample.User(2_001) with { Details = Sample.User(2_001).Details with { Email = Sample.User(7).Email.ToUpperInvariant() } };
+        await using var later = await Store.OpenWriteAsync(default);
+        Assert.Throws<StoreConflictException>(() => later.Apply(Sample.Create(taken), Sample.Row(2_001), Sample.Context()));
+    }
+
+    [Fact]
+    public async Task AFirstImportOfThousandsWithTwoUsersOfOneEmail_FailsAtCommit_AndLeavesTheStoreAsItWas()
+    {
+        var before = await FileBytesAsync();
+        var twin = Sample.User(1_500) with { Details = Sample.User(1_500).Details with { Email = Sample.User(3).Email } };
+
+        await using (var session = await Store.OpenWriteAsync(default))
+        {
+            for (var i = 1; i <= 2_000; i++) session.Apply(Sample.Create(i == 1_500 ? twin : Sample.User(i)), Sample.Row(i), Sample.Context());
+            var refused = await Assert.ThrowsAsync<StoreConflictException>(() => session.CommitAsync(default));
+            Assert.Contains("same email", refused.Message);
+        }
+
+        Assert.Equal(before, await FileBytesAsync());
+        using var observer = Folder.Connect();
+        Assert.Equal(1, StoreFolder.Scalar(observer, "SELECT count(*) FROM sqlite_schema WHERE name = 'users_by_email'"));
+    }
 }
