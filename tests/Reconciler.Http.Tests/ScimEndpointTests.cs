@@ -174,4 +174,27 @@ public sealed class ScimEndpointTests : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         return await host.Client.SendAsync(request);
     }
+    [Fact]
+    public async Task AStoppedProvider_StoresTheWritesItHadTaken_AndRefusesLaterOnesWith503()
+    {
+        // When the host stops, the writer ends after storing what it took; the store is closed only after that.
+        var provider = new ScimProvider(new ScimOptions
+        {
+            Store = _store,
+            Source = name => name == "idp" ? _source : null,
+            Enqueue = source => { lock (_woken) _woken.Add(source.Name); },
+        });
+        System.Text.Json.Nodes.JsonObject Body(string userName) =>
+            (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(
+                $$"""{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "{{userName}}"}""")!;
+        var taken = provider.CreateAsync(_source, ScimResourceType.User, Body("taken@example.com"), default);
+
+        await provider.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        var (_, stored) = await taken;
+        Assert.NotNull(await _store.GetResourceAsync("idp", ScimKind.User, stored.Id, default));
+        var refused = await Assert.ThrowsAsync<ScimException>(() => provider.CreateAsync(_source, ScimResourceType.User, Body("late@example.com"), default));
+        Assert.Equal(503, refused.Status);
+        Assert.Null(await _store.FindResourceByNameAsync("idp", ScimKind.User, "late@example.com", default));
+    }
 }

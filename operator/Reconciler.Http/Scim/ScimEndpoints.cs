@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Reconciler.Connectors.Scim;
 using Reconciler.Core.Resources;
 using Reconciler.Store.Contract;
@@ -26,6 +27,9 @@ public static class ScimEndpoints
     public static IEndpointRouteBuilder MapScim(this IEndpointRouteBuilder routes, ScimOptions options)
     {
         var provider = new ScimProvider(options);
+        // The writer ends with the host, having stored what it had taken; the store is closed after that.
+        routes.ServiceProvider.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()?.ApplicationStopped
+            .Register(() => provider.StopAsync().Wait(TimeSpan.FromSeconds(10)));
         var access = new ScimAccess(options);
         RequestDelegate Handle(Func<HttpContext, DirectorySource, Task> work) => context => ServeAsync(context, access, work);
 

@@ -21,10 +21,22 @@ internal sealed class ScimProvider
     private readonly System.Threading.Channels.Channel<Job> _jobs =
         System.Threading.Channels.Channel.CreateUnbounded<Job>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
 
+    private readonly Task _writing;
+
     public ScimProvider(ScimOptions options)
     {
         this.options = options;
-        _ = Task.Run(WriteLoopAsync);
+        _writing = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>
+    /// Takes no more writes (they get 503) and ends the writer once the writes already taken are stored: for when
+    /// the host stops, before the store is closed.
+    /// </summary>
+    public Task StopAsync()
+    {
+        _jobs.Writer.TryComplete();
+        return _writing;
     }
 
     public IScimStore Store => options.Store;
@@ -113,9 +125,10 @@ internal sealed class ScimProvider
     private async Task WriteLoopAsync()
     {
         Job? carried = null;
-        while (true)
+        while (carried is not null || await _jobs.Reader.WaitToReadAsync())
         {
-            var first = carried ?? await _jobs.Reader.ReadAsync();
+            if (carried is null && !_jobs.Reader.TryRead(out carried)) continue;
+            var first = carried;
             carried = null;
             var batch = new List<Job> { first };
             if (first.Type == ScimResourceType.User)
