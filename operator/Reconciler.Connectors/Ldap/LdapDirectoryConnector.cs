@@ -109,7 +109,7 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
         var ids = System.Threading.Channels.Channel.CreateBounded<(string? Id, string Dn)>(
             new System.Threading.Channels.BoundedChannelOptions(IdsBuffered) { SingleReader = true, SingleWriter = true });
         using var stopListing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var listing = Task.Run(() => ListIdsAsync(idSession, settings.BaseDN, filter, attributes, pageSize, ids.Writer, stopListing.Token), CancellationToken.None);
+        var listing = ListIdsAsync(idSession, settings.BaseDN, filter, attributes, pageSize, ids.Writer, stopListing.Token);
         try
         {
             var changed = new List<SearchResultEntry>();
@@ -137,11 +137,9 @@ public sealed class LdapDirectoryConnector(LdapDialect dialect) : IDirectoryConn
         }
         finally
         {
-            if (!listing.IsCompleted)
-            {
-                await stopListing.CancelAsync();
-                await listing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            // Ended early (the search for changed users failed, or the caller stopped): stop the listing and observe it.
+            await stopListing.CancelAsync();
+            await listing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         yield return new ReadEnd(ReadMode.Delta, read.Complete ? next() : null, hasGroups ? read.Groups.Count : 0, EveryIdListed: read.Complete);
     }

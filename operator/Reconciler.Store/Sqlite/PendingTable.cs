@@ -47,7 +47,9 @@ internal static class PendingTable
         var marks = stored?.Where(e => e.Kind == PendingKind.Written).Select(e => e.ExternalId).ToHashSet(StringComparer.Ordinal);
         if (plannedWritten is null)
         {
-            if (heldChanged || marks is null || marks.Count > 0) Run(db[heldChanged ? DeleteAll : DeleteWritten], sourceId);
+            // Not known to be stored (marks null) counts as changed.
+            if (heldChanged) Run(db[DeleteAll], sourceId);
+            else if (marks!.Count > 0) Run(db[DeleteWritten], sourceId);
         }
         else
         {

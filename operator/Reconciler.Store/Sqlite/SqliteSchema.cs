@@ -14,15 +14,15 @@ internal static class SqliteSchema
 
     public const int CurrentVersion = 4;
 
+    /// <summary>Provisioned users' emails are unique (case-insensitively: the key is upper-cased).</summary>
+    internal const string UsersByEmail = "CREATE UNIQUE INDEX users_by_email ON users (email_key) WHERE email_key IS NOT NULL";
+
     /// <summary>
     /// v3. One row per user and source in <c>users</c>: what the directory says (<c>imported</c>, an encoded
     /// <see cref="Contract.ImportedRow"/>, NULL once the directory no longer has the user) and what the registry holds
     /// (<c>state</c> and the provisioning columns, NULL until the user is provisioned). Keeping both in one row
     /// means importing and provisioning a user is one B-tree write, and planning a source is one scan in id order.
     /// </summary>
-    /// <summary>Provisioned users' emails are unique (case-insensitively: the key is upper-cased).</summary>
-    internal const string UsersByEmail = "CREATE UNIQUE INDEX users_by_email ON users (email_key) WHERE email_key IS NOT NULL";
-
     private const string V3 = $$"""
         CREATE TABLE store_meta (
             key   TEXT    NOT NULL PRIMARY KEY,
