@@ -19,6 +19,9 @@ public sealed class ChangedUsers : IDisposable
     public const int KeepDecoded = 20_000;
     public const long InMemoryBytes = 32L << 20;
     private const int ChunkBytes = 1 << 20;
+
+    /// <summary>How much of the temporary file one read takes when entries are walked in read order.</summary>
+    private const int ReadAheadBytes = 64 << 10;
     private readonly long _inMemoryBytes;
 
     // Entry layout: fingerprint (8), id length (4), id (UTF-8), data length (4), data.
@@ -30,8 +33,15 @@ public sealed class ChangedUsers : IDisposable
     private readonly BitArray _new = new(1024);
     private readonly BitArray _written = new(1024);
     private readonly List<ImportedUser> _decoded = [];
-    private FileStream? _spill;
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _spill;
     private long _spilledFrom = -1;
+    private byte[] _spillBuffer = [];
+    private int _spillBuffered;
+    private long _spillFlushed;
+    private byte[] _window = new byte[ReadAheadBytes];
+    private long _windowStart = -1;
+    private int _windowLength;
+    private int _lastIndex = -2;
     private byte[] _scratch = new byte[4096];
 
     /// <param name="inMemoryBytes">How many bytes of entries stay in memory before the rest go to a temporary file.</param>
@@ -63,12 +73,9 @@ public sealed class ChangedUsers : IDisposable
         Span<byte> header = stackalloc byte[12];
         BinaryPrimitives.WriteUInt64LittleEndian(header, row.Fingerprint);
         BinaryPrimitives.WriteInt32LittleEndian(header[8..], idBytes.Length);
-        Append(header);
-        Append(idBytes);
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(length, row.Data.Length);
-        Append(length);
-        Append(row.Data);
+        Append(header, idBytes, length, row.Data);
         if (!_byId.TryAdd(key, index))
         {
             if (!_collisions.TryGetValue(key, out var others)) _collisions[key] = others = [];
@@ -171,9 +178,8 @@ public sealed class ChangedUsers : IDisposable
 
     private ReadOnlySpan<byte> IdBytes(int index)
     {
-        var at = _offsets[index];
-        var idLength = BinaryPrimitives.ReadInt32LittleEndian(Read(at + 8, 4));
-        return Read(at + 12, idLength);
+        var entry = EntryBytes(index);
+        return entry.Slice(12, BinaryPrimitives.ReadInt32LittleEndian(entry[8..]));
     }
 
     /// <summary>Forgets which entries were written: an attempt that was rolled back wrote none of them.</summary>
@@ -219,33 +225,23 @@ public sealed class ChangedUsers : IDisposable
         return -1;
     }
 
-    private string IdOf(int index)
-    {
-        var at = _offsets[index];
-        var header = Read(at, 12);
-        var idLength = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
-        return Encoding.UTF8.GetString(Read(at + 12, idLength));
-    }
+    private string IdOf(int index) => Encoding.UTF8.GetString(IdBytes(index));
 
     private ImportedUser DecodeAt(int index, TextPool? pool)
     {
-        var at = _offsets[index];
-        var idLength = BinaryPrimitives.ReadInt32LittleEndian(Read(at + 8, 4));
-        var id = Encoding.UTF8.GetString(Read(at + 12, idLength));
-        var dataLength = BinaryPrimitives.ReadInt32LittleEndian(Read(at + 12 + idLength, 4));
-        return ImportedRow.Decode(id, Read(at + 16 + idLength, dataLength), pool);
+        var entry = EntryBytes(index);
+        var idLength = BinaryPrimitives.ReadInt32LittleEndian(entry[8..]);
+        var id = Encoding.UTF8.GetString(entry.Slice(12, idLength));
+        return ImportedRow.Decode(id, entry[(16 + idLength)..], pool);
     }
 
     private ImportedRow RowOf(int index)
     {
-        var at = _offsets[index];
-        var header = Read(at, 12);
-        var fingerprint = BinaryPrimitives.ReadUInt64LittleEndian(header);
-        var idLength = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
-        var id = Encoding.UTF8.GetString(Read(at + 12, idLength));
-        var dataLength = BinaryPrimitives.ReadInt32LittleEndian(Read(at + 12 + idLength, 4));
-        var data = Read(at + 16 + idLength, dataLength).ToArray();
-        return ImportedRow.Stored(id, data, fingerprint);
+        var entry = EntryBytes(index);
+        var fingerprint = BinaryPrimitives.ReadUInt64LittleEndian(entry);
+        var idLength = BinaryPrimitives.ReadInt32LittleEndian(entry[8..]);
+        var id = Encoding.UTF8.GetString(entry.Slice(12, idLength));
+        return ImportedRow.Stored(id, entry[(16 + idLength)..].ToArray(), fingerprint);
     }
 
     private void Grow(int count)
@@ -260,21 +256,59 @@ public sealed class ChangedUsers : IDisposable
     private void StartSpillIfFull(int entryBytes)
     {
         if (_spill is not null || _length + entryBytes <= _inMemoryBytes) return;
-        _spill = new FileStream(Path.Combine(Path.GetTempPath(), $"reconciler-changes-{Guid.NewGuid():n}.tmp"), FileMode.CreateNew,
-            FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        _spill = File.OpenHandle(Path.Combine(Path.GetTempPath(), $"reconciler-changes-{Guid.NewGuid():n}.tmp"), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+        _spillBuffer = new byte[ChunkBytes];
         _spilledFrom = _length;
     }
 
-    /// <summary>Appends bytes at the end: into memory chunks, or the temporary file once memory is used up.</summary>
-    private void Append(ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Appends one entry's bytes at the end: into memory chunks, or once memory is used up into the spill buffer,
+    /// which goes to the temporary file a megabyte at a time. An entry lies whole in the file or whole in the buffer.
+    /// </summary>
+    private void Append(ReadOnlySpan<byte> header, ReadOnlySpan<byte> id, ReadOnlySpan<byte> length, ReadOnlySpan<byte> data)
     {
-        if (_spill is not null)
+        if (_spill is null)
         {
-            _spill.Seek(_length - _spilledFrom, SeekOrigin.Begin);
-            _spill.Write(bytes);
-            _length += bytes.Length;
+            AppendInMemory(header);
+            AppendInMemory(id);
+            AppendInMemory(length);
+            AppendInMemory(data);
             return;
         }
+        var size = header.Length + id.Length + length.Length + data.Length;
+        if (_spillBuffered + size > _spillBuffer.Length) FlushSpill();
+        var direct = size > _spillBuffer.Length;
+        SpillPart(header, direct);
+        SpillPart(id, direct);
+        SpillPart(length, direct);
+        SpillPart(data, direct);
+        _length += size;
+    }
+
+    /// <summary>Part of an entry into the spill buffer, or straight into the file for an entry larger than the buffer.</summary>
+    private void SpillPart(ReadOnlySpan<byte> part, bool direct)
+    {
+        if (direct)
+        {
+            RandomAccess.Write(_spill!, part, _spillFlushed);
+            _spillFlushed += part.Length;
+            return;
+        }
+        part.CopyTo(_spillBuffer.AsSpan(_spillBuffered));
+        _spillBuffered += part.Length;
+    }
+
+    private void FlushSpill()
+    {
+        if (_spillBuffered == 0) return;
+        RandomAccess.Write(_spill!, _spillBuffer.AsSpan(0, _spillBuffered), _spillFlushed);
+        _spillFlushed += _spillBuffered;
+        _spillBuffered = 0;
+    }
+
+    private void AppendInMemory(ReadOnlySpan<byte> bytes)
+    {
         while (!bytes.IsEmpty)
         {
             var chunk = (int)(_length / ChunkBytes);
@@ -287,20 +321,22 @@ public sealed class ChangedUsers : IDisposable
         }
     }
 
-    /// <summary>Bytes at a position, valid until the next read.</summary>
-    private ReadOnlySpan<byte> Read(long at, int count)
+    /// <summary>
+    /// An entry's bytes, valid until the next call: a view of its memory chunk, or of the window last read from the
+    /// temporary file. One read of the file serves an entry whole (a walk in id order lands anywhere in it), and a walk
+    /// in read order reads ahead a window at a time.
+    /// </summary>
+    private ReadOnlySpan<byte> EntryBytes(int index)
     {
-        if (count > _scratch.Length) _scratch = new byte[Math.Max(count, _scratch.Length * 2)];
-        if (_spill is not null && at >= _spilledFrom)
-        {
-            _spill.Flush();
-            var read = RandomAccess.Read(_spill.SafeFileHandle, _scratch.AsSpan(0, count), at - _spilledFrom);
-            if (read != count) throw new IOException("the temporary file of changed users was cut short");
-            return _scratch.AsSpan(0, count);
-        }
+        var at = _offsets[index];
+        var count = (int)((index + 1 < Count ? _offsets[index + 1] : _length) - at);
+        var sequential = index == _lastIndex + 1;
+        _lastIndex = index;
+        if (_spill is not null && at >= _spilledFrom) return SpilledEntry(at - _spilledFrom, count, sequential);
         var chunk = (int)(at / ChunkBytes);
         var offset = (int)(at % ChunkBytes);
         if (offset + count <= ChunkBytes) return _chunks[chunk].AsSpan(offset, count);
+        if (count > _scratch.Length) _scratch = new byte[Math.Max(count, _scratch.Length * 2)];
         var copied = 0;
         while (copied < count)
         {
@@ -311,5 +347,26 @@ public sealed class ChangedUsers : IDisposable
             offset = 0;
         }
         return _scratch.AsSpan(0, count);
+    }
+
+    private ReadOnlySpan<byte> SpilledEntry(long at, int count, bool sequential)
+    {
+        if (at >= _spillFlushed) return _spillBuffer.AsSpan((int)(at - _spillFlushed), count);
+        if (at >= _windowStart && at + count <= _windowStart + _windowLength)
+        {
+            return _window.AsSpan((int)(at - _windowStart), count);
+        }
+        var want = (int)Math.Min(Math.Max(count, sequential ? ReadAheadBytes : 0), _spillFlushed - at);
+        if (want > _window.Length) _window = new byte[Math.Max(want, _window.Length * 2)];
+        var read = 0;
+        while (read < want)
+        {
+            var n = RandomAccess.Read(_spill!, _window.AsSpan(read, want - read), at + read);
+            if (n == 0) throw new IOException("the temporary file of changed users was cut short");
+            read += n;
+        }
+        _windowStart = at;
+        _windowLength = want;
+        return _window.AsSpan(0, count);
     }
 }

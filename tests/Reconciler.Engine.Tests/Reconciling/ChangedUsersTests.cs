@@ -53,17 +53,23 @@ public sealed class ChangedUsersTests
             changes.InOrder.Where(e => e.Written).Select(e => e.Id));
     }
 
-    [Fact]
-    public void AnEntryLargerThanAChunk_IsReadBackWhole()
+    /// <summary>In memory an entry larger than a chunk straddles chunks; in the file it skips the spill buffer.</summary>
+    [Theory]
+    [InlineData(ChangedUsers.InMemoryBytes)]
+    [InlineData(0)]
+    public void AnEntryLargerThanAChunk_IsReadBackWhole(long inMemoryBytes)
     {
-        using var changes = new ChangedUsers();
+        using var changes = new ChangedUsers(inMemoryBytes);
         var big = User(1) with { Groups = Enumerable.Range(0, 40_000).Select(g => $"cn=group-{g},ou=groups,dc=example,dc=com").ToList() };
         changes.Add(User(0), isNew: true);
         changes.Add(big, isNew: true);
         changes.Add(User(2), isNew: true);
 
+        Assert.Equal(inMemoryBytes == 0, changes.Spilled);
         Assert.Equal(big.Groups, changes.Find("u-1")!.Value.Row.Decode(null).Groups);
         AssertSameUser(User(2), changes.Find("u-2")!.Value.Row.Decode(null));
+        AssertSameUser(User(0), changes.Find("u-0")!.Value.Row.Decode(null));
+        Assert.Equal(["u-0", "u-1", "u-2"], changes.InOrder.Select(e => e.Id));
     }
 
     /// <summary>
