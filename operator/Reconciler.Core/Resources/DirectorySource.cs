@@ -190,12 +190,17 @@ public sealed record ScimSettings
     /// <summary>What <see cref="TokenTTL"/> may be: from an hour to ten years.</summary>
     public static readonly DurationRange TokenTTLRange = new(TimeSpan.FromHours(1), TimeSpan.FromHours(87600));
 
-    [Description("Lifetime of SCIM bearer tokens, as a Go-style duration, between 1h and 87600h.")]
-    public string TokenTTL { get; init; } = "8760h";
+    /// <summary>A year.</summary>
+    public const string DefaultTokenTTL = "8760h";
 
-    /// <summary><see cref="TokenTTL"/> as a span (validation has refused any other value; a year if it is not one).</summary>
-    public TimeSpan TokenLifetime() =>
-        GoDuration.TryParse(TokenTTL, TokenTTLRange, "tokenTTL", out var lifetime, out _) ? lifetime : TimeSpan.FromHours(8760);
+    [Description("Lifetime of SCIM bearer tokens, as a Go-style duration, between 1h and 87600h.")]
+    public string TokenTTL { get; init; } = DefaultTokenTTL;
+
+    /// <summary><see cref="TokenTTL"/> as a span (validation has refused any other value; the default if it is not one).</summary>
+    public TimeSpan TokenLifetime() => Lifetime(TokenTTL) ?? Lifetime(DefaultTokenTTL)!.Value;
+
+    private static TimeSpan? Lifetime(string ttl) =>
+        GoDuration.TryParse(ttl, TokenTTLRange, "tokenTTL", out var lifetime, out _) ? lifetime : null;
 }
 
 public sealed record AzureADSettings

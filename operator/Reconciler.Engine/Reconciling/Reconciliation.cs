@@ -204,7 +204,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             registrySeq = view.RegistrySeq;
             foreach (var read in reads)
             {
-                sources[read.Name] = (view.Source(read.Name), view.Pending(read.Name).Where(p => p.Kind != PendingKind.Written).ToList());
+                sources[read.Name] = (view.Source(read.Name), view.Pending(read.Name).Held().ToList());
             }
         }
 
@@ -217,7 +217,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
         {
             unmoved = writer.RegistrySeq == registrySeq
                 && sources.All(s => SameSource(s.Value.Header, writer.Source(s.Key))
-                    && s.Value.Pending.SequenceEqual(writer.Pending(s.Key).Where(p => p.Kind != PendingKind.Written)))
+                    && s.Value.Pending.SequenceEqual(writer.Pending(s.Key).Held()))
                 && seen.All(u => writer.Fingerprint(u.Source, u.Id) == u.Fingerprint);
         }
         catch
@@ -278,7 +278,7 @@ public sealed class Reconciliation(TimeProvider clock, ILogger<Reconciliation> l
             if (scope == PlanScope.Whole) left = 0;
             plannedWritten[read.Name] = left == 0 && (!explicitMarks || scope == PlanScope.Whole)
                 ? null
-                : pending.Where(p => p.Kind == PendingKind.Written).Select(p => p.ExternalId).ToList();
+                : pending.WrittenIds().ToList();
             if (scope != PlanScope.None) writtenLeft += left;
             planned[read.Name] = explicitMarks && scope == PlanScope.Incremental ? PlanInputs.Ids(read, pending) : [];
             var input = PlanInputs.Input(read, stored, scope, session, pending);

@@ -99,6 +99,16 @@ public enum PendingKind { Conflict, HeldBack, Written }
 public sealed record PendingEntry(
     string Source, string ExternalId, PendingKind Kind, string Mapping = "", string OwnerSource = "", string OwnerMapping = "", string Message = "");
 
+public static class PendingEntries
+{
+    /// <summary>The conflicts and held-back users: what a plan decided and the next one must see again.</summary>
+    public static IEnumerable<PendingEntry> Held(this IEnumerable<PendingEntry> entries) => entries.Where(e => e.Kind != PendingKind.Written);
+
+    /// <summary>The ids of the written-since marks: users changed since their source was last planned.</summary>
+    public static IEnumerable<string> WrittenIds(this IEnumerable<PendingEntry> entries) =>
+        entries.Where(e => e.Kind == PendingKind.Written).Select(e => e.ExternalId);
+}
+
 /// <summary>
 /// A source's stored header: the last read (cursor, completeness, problems), its counts, and what its last plan
 /// decided it could skip next time.

@@ -43,8 +43,8 @@ internal static class PendingTable
         IReadOnlyCollection<string>? plannedWritten)
     {
         var held = entries.OrderBy(e => e.ExternalId, StringComparer.Ordinal).ThenBy(e => e.Kind.ToString(), StringComparer.Ordinal).ToList();
-        var heldChanged = stored is null || !stored.Where(e => e.Kind != PendingKind.Written).SequenceEqual(held);
-        var marks = stored?.Where(e => e.Kind == PendingKind.Written).Select(e => e.ExternalId).ToHashSet(StringComparer.Ordinal);
+        var heldChanged = stored is null || !stored.Held().SequenceEqual(held);
+        var marks = stored?.WrittenIds().ToHashSet(StringComparer.Ordinal);
         if (plannedWritten is null)
         {
             // Not known to be stored (marks null) counts as changed.
