@@ -186,7 +186,9 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
     /// <summary>The stored snapshot against which a read is compared, user by user.</summary>
     private sealed class Comparison(IStoreSession? session, string source)
     {
-        private Dictionary<string, Seen>? _stored;
+        // Keyed by ImportedRow.IdKey: a million stored ids as strings were a hundred megabytes the collector walked.
+        private Dictionary<UInt128, Seen>? _stored;
+        private int _storedSeen;
         private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
         private readonly List<string> _problems = [];
         private int _problemsNotShown;
@@ -210,7 +212,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             }
             _usersRead++;
             var stored = Stored();
-            ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(stored, user.Id);
+            ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(stored, ImportedRow.IdKey(user.Id));
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref seen))
             {
                 if (seen.Yielded)
@@ -220,6 +222,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
                     return;
                 }
                 seen.Yielded = true;
+                _storedSeen++;
                 _deleted.Remove(user.Id);
                 var fingerprint = ImportedRow.FingerprintOf(user);
                 if (fingerprint != seen.Fingerprint) Changes.Add(user, isNew: false);
@@ -235,7 +238,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
 
         public void Deleted(string id)
         {
-            if (Stored().ContainsKey(id) && !Changes.Contains(id)) _deleted.Add(id);
+            if (Stored().ContainsKey(ImportedRow.IdKey(id)) && !Changes.Contains(id)) _deleted.Add(id);
         }
 
         /// <summary>A user a delta did not yield but names as still there: not gone, not changed.</summary>
@@ -254,11 +257,12 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             var complete = _problems.Count == 0;
             // A full read removes whoever it did not yield (so does a delta that names every user it has); an
             // incomplete one removes nobody from the snapshot, since a user it skipped is not known to be gone.
-            if ((end.Mode == ReadMode.Full || end.EveryIdListed) && complete)
+            if ((end.Mode == ReadMode.Full || end.EveryIdListed) && complete && _storedSeen < Stored().Count && session is not null)
             {
-                foreach (var (id, seen) in Stored())
+                // Some stored users were not yielded: the store names them (most reads yield everyone and skip this).
+                foreach (var (id, _) in session.Fingerprints(source))
                 {
-                    if (!seen.Yielded) _deleted.Add(id);
+                    if (Stored().TryGetValue(ImportedRow.IdKey(id), out var seen) && !seen.Yielded) _deleted.Add(id);
                 }
             }
             var importedBefore = stored?.ImportedUsers ?? 0;
@@ -282,18 +286,20 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
 
         private void MarkSeen(string id)
         {
-            ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(Stored(), id);
-            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref seen)) seen.Yielded = true;
+            ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(Stored(), ImportedRow.IdKey(id));
+            if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref seen) || seen.Yielded) return;
+            seen.Yielded = true;
+            _storedSeen++;
         }
 
         /// <summary>The stored fingerprints, loaded on the first user: a delta that says nothing changed never loads them.</summary>
-        private Dictionary<string, Seen> Stored()
+        private Dictionary<UInt128, Seen> Stored()
         {
             if (_stored is not null) return _stored;
-            _stored = new Dictionary<string, Seen>(StringComparer.Ordinal);
+            _stored = [];
             if (session is null) return _stored;
             _stored.EnsureCapacity((int)Math.Min(session.Source(source)?.ImportedUsers ?? 0, 50_000_000));
-            foreach (var (id, fingerprint) in session.Fingerprints(source)) _stored[id] = new Seen(fingerprint);
+            foreach (var (key, fingerprint) in session.FingerprintsByKey(source)) _stored[key] = new Seen(fingerprint);
             return _stored;
         }
     }

@@ -21,8 +21,15 @@ public interface IStoreSession : IAsyncDisposable
     /// <summary>Every source the store has rows or a header for.</summary>
     IReadOnlyList<SourceRecord> Sources();
 
-    /// <summary>The fingerprint of every imported user of a source, streamed in id order, to compare a fresh read with.</summary>
+    /// <summary>The fingerprint of every imported user of a source, streamed in id order.</summary>
     IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source);
+
+    /// <summary>
+    /// The same, keyed by <see cref="ImportedRow.IdKey(string)"/> instead of the id: what a full read is compared with.
+    /// Made from the stored bytes without a string per user, so holding them for a million users costs tens of
+    /// megabytes and no work for the collector.
+    /// </summary>
+    IEnumerable<(UInt128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source);
 
     /// <summary>The fingerprint of one user's imported entry; null when the source has no imported entry for it.</summary>
     ulong? Fingerprint(string source, string id);

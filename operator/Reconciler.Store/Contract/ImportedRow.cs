@@ -57,6 +57,21 @@ public sealed class ImportedRow
     /// <summary>A row as read back from a store.</summary>
     public static ImportedRow Stored(string id, byte[] data, ulong fingerprint) => new(id, data, fingerprint, null);
 
+    /// <summary>
+    /// A 128-bit hash of a user id's UTF-8 bytes (XxHash128), which stands for the id where a read compares users with
+    /// the stored ones: two of a source's ids sharing one would take some 10^19 ids.
+    /// </summary>
+    public static UInt128 IdKey(string id)
+    {
+        Span<byte> small = stackalloc byte[256];
+        var max = Encoding.UTF8.GetMaxByteCount(id.Length);
+        var buffer = max <= small.Length ? small : new byte[max];
+        return IdKey(buffer[..Encoding.UTF8.GetBytes(id, buffer)]);
+    }
+
+    /// <inheritdoc cref="IdKey(string)"/>
+    public static UInt128 IdKey(ReadOnlySpan<byte> utf8) => XxHash128.HashToUInt128(utf8);
+
     /// <summary>The fingerprint a user would have, without keeping its encoding.</summary>
     public static ulong FingerprintOf(ImportedUser user)
     {

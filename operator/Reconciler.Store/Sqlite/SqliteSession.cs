@@ -60,6 +60,14 @@ internal class SqliteSession : IStoreSession
         while (select.Read()) yield return (select.Text(0), unchecked((ulong)select.Integer(1)));
     }
 
+    public IEnumerable<(UInt128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source)
+    {
+        if (SourceId(source) is not { } id) yield break;
+        using var select = new SqliteStatement(Reader, UsersTable.SelectFingerprints);
+        select.Bind(1, id);
+        while (select.Read()) yield return (ImportedRow.IdKey(select.Utf8(0)), unchecked((ulong)select.Integer(1)));
+    }
+
     public ulong? Fingerprint(string source, string id)
     {
         if (SourceId(source) is not { } sourceId) return null;

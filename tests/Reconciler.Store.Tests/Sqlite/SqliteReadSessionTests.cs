@@ -124,6 +124,16 @@ public sealed class SqliteReadSessionTests : StoreTest
             new Dictionary<string, ulong> { ["id-0000001"] = Sample.Row(1).Fingerprint, ["id-0000003"] = Sample.Row(3).Fingerprint },
             fingerprints.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary());
         Assert.Empty(await ReadAsync(s => s.Fingerprints("never-read").ToList()));
+
+        // Keyed by the ids' hash: the same entries, findable by the key a read makes of an id (non-ASCII included).
+        await WriteAsync(session => session.PutImported("corp", ImportedRow.Of(Sample.Imported(5) with { Id = "zoë-5" })));
+        var byKey = await ReadAsync(s => s.FingerprintsByKey("corp").ToDictionary());
+        Assert.Equal(3, byKey.Count);
+        Assert.Equal(Sample.Row(1).Fingerprint, byKey[ImportedRow.IdKey("id-0000001")]);
+        Assert.Equal(Sample.Row(3).Fingerprint, byKey[ImportedRow.IdKey("id-0000003")]);
+        Assert.True(byKey.ContainsKey(ImportedRow.IdKey("zoë-5")));
+        Assert.False(byKey.ContainsKey(ImportedRow.IdKey("id-0000002")));
+        Assert.Empty(await ReadAsync(s => s.FingerprintsByKey("never-read").ToList()));
     }
 
     [Fact]
