@@ -28,11 +28,11 @@ internal sealed class CsvUserFile(string shownPath, AttributeMapping? mapping, A
     private long sampledChars;
 
     /// <summary>
-    /// The line each id was first on, by a 64-bit hash of the id: no strings for the collector to trace on every
-    /// pass. A false duplicate among a million ids is about 3·10^-8 likely, and would only skip that row and make
-    /// the read incomplete (which preserves and disables nobody).
+    /// The line each id was first on, by a 128-bit hash of the id: no strings for the collector to trace on every
+    /// pass, and no false repeat (with 64 bits one among a million ids was about 3·10^-8 likely, and would have
+    /// skipped a user and left the read incomplete), for 8 bytes more an id.
     /// </summary>
-    private readonly Dictionary<ulong, int> lineOfId = [];
+    private readonly Dictionary<UInt128, int> lineOfId = [];
     private readonly CsvValues values = new();
     private CsvColumns? columns;
     private char[] scratch = new char[256];
@@ -114,7 +114,7 @@ internal sealed class CsvUserFile(string shownPath, AttributeMapping? mapping, A
         {
             return Skip(line, $"enabled is '{SafeText.Show(enabledText.ToString(), 40)}'; write true/false, yes/no or 1/0");
         }
-        var idHash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(id.AsSpan()));
+        var idHash = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(id.AsSpan()));
         if (!lineOfId.TryAdd(idHash, line)) return Skip(line, $"id '{SafeText.Show(id, 40)}' appears again (first on line {lineOfId[idHash]})");
 
         var groups = values.Groups(Text(row, columns.Groups));
