@@ -146,7 +146,15 @@ internal static class SqliteSchema
         using (var wal = connection.CreateCommand())
         {
             wal.CommandText = "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL;";
-            wal.ExecuteNonQuery();
+            // SQLite answers with the mode it is in: where it cannot use WAL (no shared memory for the file) it stays
+            // in its old mode without an error, and a write session, which reads on a second connection while it
+            // writes, would then wait on its own read lock.
+            var mode = wal.ExecuteScalar() as string ?? "";
+            if (!mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw StoreErrors.CannotWrite(path, $"SQLite could not put it in WAL mode (it stays in '{mode}' mode); " +
+                    "the store needs a local file system with shared memory");
+            }
         }
 
         using var transaction = connection.BeginTransaction(deferred: false);
