@@ -257,12 +257,13 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             var complete = _problems.Count == 0;
             // A full read removes whoever it did not yield (so does a delta that names every user it has); an
             // incomplete one removes nobody from the snapshot, since a user it skipped is not known to be gone.
-            if ((end.Mode == ReadMode.Full || end.EveryIdListed) && complete && _storedSeen < Stored().Count && session is not null)
+            var storedUsers = Stored();
+            if ((end.Mode == ReadMode.Full || end.EveryIdListed) && complete && _storedSeen < storedUsers.Count && session is not null)
             {
                 // Some stored users were not yielded: the store names them (most reads yield everyone and skip this).
                 foreach (var (id, _) in session.Fingerprints(source))
                 {
-                    if (Stored().TryGetValue(ImportedRow.IdKey(id), out var seen) && !seen.Yielded) _deleted.Add(id);
+                    if (storedUsers.TryGetValue(ImportedRow.IdKey(id), out var seen) && !seen.Yielded) _deleted.Add(id);
                 }
             }
             var importedBefore = stored?.ImportedUsers ?? 0;

@@ -51,21 +51,20 @@ internal class SqliteSession : IStoreSession
 
     public IReadOnlyList<SourceRecord> Sources() => SourcesByName().Values.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
 
-    public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source)
+    public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source) =>
+        ImportedFingerprints(source, row => row.Text(0));
+
+    public IEnumerable<(UInt128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) =>
+        ImportedFingerprints(source, row => ImportedRow.IdKey(row.Utf8(0)));
+
+    /// <summary>Each imported user's id (as <paramref name="id"/> makes it from the row) and fingerprint.</summary>
+    private IEnumerable<(T Id, ulong Fingerprint)> ImportedFingerprints<T>(string source, Func<SqliteStatement, T> id)
     {
-        if (SourceId(source) is not { } id) yield break;
+        if (SourceId(source) is not { } sourceId) yield break;
         // Its own statement, so a caller may look users up while it walks them.
         using var select = new SqliteStatement(Reader, UsersTable.SelectFingerprints);
-        select.Bind(1, id);
-        while (select.Read()) yield return (select.Text(0), unchecked((ulong)select.Integer(1)));
-    }
-
-    public IEnumerable<(UInt128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source)
-    {
-        if (SourceId(source) is not { } id) yield break;
-        using var select = new SqliteStatement(Reader, UsersTable.SelectFingerprints);
-        select.Bind(1, id);
-        while (select.Read()) yield return (ImportedRow.IdKey(select.Utf8(0)), unchecked((ulong)select.Integer(1)));
+        select.Bind(1, sourceId);
+        while (select.Read()) yield return (id(select), unchecked((ulong)select.Integer(1)));
     }
 
     public ulong? Fingerprint(string source, string id)
