@@ -16,6 +16,7 @@ namespace Reconciler.Connectors.Ldap;
 internal sealed class LdapThread
 {
     private readonly BlockingCollection<Action> _work = new();
+    private int _finished;
 
     public LdapThread(string name)
     {
@@ -44,7 +45,8 @@ internal sealed class LdapThread
     /// <summary>Runs <paramref name="last"/> after every call queued so far, then ends the thread.</summary>
     public void Finish(Action last)
     {
-        if (_work.IsAddingCompleted) return;
+        // Once only: the loop disposes the queue when it ends, so a second Finish must not touch it.
+        if (Interlocked.Exchange(ref _finished, 1) == 1) return;
         _work.Add(last);
         _work.CompleteAdding();
     }
