@@ -89,9 +89,11 @@ public sealed class SourceMappings
         var candidates = _withoutGroups;
         if (_byGroup.Count > 0)
         {
-            foreach (var group in user.Groups)
+            // Indexed: a foreach over the interface would make an enumerator per user.
+            var groups = user.Groups;
+            for (var i = 0; i < groups.Count; i++)
             {
-                if (_byGroup.TryGetValue(group, out var bits)) candidates |= bits;
+                if (_byGroup.TryGetValue(groups[i], out var bits)) candidates |= bits;
             }
         }
         while (candidates != 0)

@@ -89,9 +89,10 @@ public sealed class UserFilterMatcher
     private bool InGroups(ImportedUser user)
     {
         if (_groups is null) return true;
-        foreach (var group in user.Groups)
+        var groups = user.Groups;
+        for (var i = 0; i < groups.Count; i++)
         {
-            if (_groups.Contains(group)) return true;
+            if (_groups.Contains(groups[i])) return true;
         }
         return false;
     }

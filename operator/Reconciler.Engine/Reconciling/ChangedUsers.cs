@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections;
-using System.IO.Hashing;
 using System.Text;
 using Reconciler.Core.Directory;
 using Reconciler.Store.Contract;
@@ -28,8 +27,11 @@ public sealed class ChangedUsers : IDisposable
     private readonly List<byte[]> _chunks = [];
     private long _length;
     private long[] _offsets = new long[1024];
-    private readonly Dictionary<ulong, int> _byId = [];
-    private readonly Dictionary<ulong, List<int>> _collisions = [];
+    // By ImportedRow.IdKey, as the read's comparison with the store finds users; ids that share a key (none are
+    // expected) are told apart by their bytes.
+    private readonly Dictionary<UInt128, int> _byId = [];
+    private readonly Dictionary<UInt128, List<int>> _collisions = [];
+    private byte[] _id = new byte[256];
     private readonly BitArray _new = new(1024);
     private readonly BitArray _written = new(1024);
     private readonly List<ImportedUser> _decoded = [];
@@ -60,25 +62,36 @@ public sealed class ChangedUsers : IDisposable
     public bool Spilled => _spill is not null;
 
     /// <summary>Adds a user; false (and nothing added) when its id is already here.</summary>
-    public bool Add(ImportedUser user, bool isNew)
+    public bool Add(ImportedUser user, bool isNew) => Add(user, isNew, ImportedRow.IdKey(user.Id));
+
+    /// <inheritdoc cref="Add(ImportedUser, bool)"/>
+    /// <param name="idKey">The user's <see cref="ImportedRow.IdKey(string)"/>, when the caller has it already.</param>
+    public bool Add(ImportedUser user, bool isNew, UInt128 idKey)
     {
-        var idBytes = Encoding.UTF8.GetBytes(user.Id);
-        var key = XxHash3.HashToUInt64(idBytes);
-        if (Find(user.Id, key) >= 0) return false;
-        var row = ImportedRow.Of(user, keepUser: false);
+        var data = ImportedRow.Encoded(user, out var fingerprint);
+        return Add(user, isNew, idKey, data, fingerprint);
+    }
+
+    /// <inheritdoc cref="Add(ImportedUser, bool, UInt128)"/>
+    /// <param name="data">The user's encoding (<see cref="ImportedRow.Encoded"/>), copied in here.</param>
+    /// <param name="fingerprint">The fingerprint of <paramref name="data"/>.</param>
+    public bool Add(ImportedUser user, bool isNew, UInt128 idKey, ReadOnlySpan<byte> data, ulong fingerprint)
+    {
+        var idBytes = Utf8(user.Id);
+        if (Find(idBytes, idKey) >= 0) return false;
         var index = Count;
         Grow(index + 1);
-        StartSpillIfFull(16 + idBytes.Length + row.Data.Length);
+        StartSpillIfFull(16 + idBytes.Length + data.Length);
         _offsets[index] = _length;
         Span<byte> header = stackalloc byte[12];
-        BinaryPrimitives.WriteUInt64LittleEndian(header, row.Fingerprint);
+        BinaryPrimitives.WriteUInt64LittleEndian(header, fingerprint);
         BinaryPrimitives.WriteInt32LittleEndian(header[8..], idBytes.Length);
         Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, row.Data.Length);
-        Append(header, idBytes, length, row.Data);
-        if (!_byId.TryAdd(key, index))
+        BinaryPrimitives.WriteInt32LittleEndian(length, data.Length);
+        Append(header, idBytes, length, data);
+        if (!_byId.TryAdd(idKey, index))
         {
-            if (!_collisions.TryGetValue(key, out var others)) _collisions[key] = others = [];
+            if (!_collisions.TryGetValue(idKey, out var others)) _collisions[idKey] = others = [];
             others.Add(index);
         }
         _new[index] = isNew;
@@ -93,9 +106,17 @@ public sealed class ChangedUsers : IDisposable
     /// <summary>The entry of a user id, or null when this read did not change it.</summary>
     public Entry? Find(string id)
     {
-        var bytes = Encoding.UTF8.GetBytes(id);
-        var index = Find(id, XxHash3.HashToUInt64(bytes));
-        return index < 0 ? null : new Entry(this, index);
+        var bytes = Utf8(id);
+        var index = Find(bytes, ImportedRow.IdKey(bytes));
+        return index < 0 ? null : new Entry(this, index, id);
+    }
+
+    /// <summary>An id's UTF-8 bytes in a buffer of this instance's, valid until the next call.</summary>
+    private ReadOnlySpan<byte> Utf8(string id)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(id.Length);
+        if (max > _id.Length) _id = new byte[Math.Max(max, _id.Length * 2)];
+        return _id.AsSpan(0, Encoding.UTF8.GetBytes(id, _id));
     }
 
     public IEnumerable<Entry> InOrder
@@ -187,12 +208,12 @@ public sealed class ChangedUsers : IDisposable
 
     public void Dispose() => _spill?.Dispose();
 
-    /// <summary>One changed user: a view of its place in the store of changes.</summary>
-    public readonly struct Entry(ChangedUsers owner, int index)
+    /// <summary>One changed user: a view of its place in the store of changes (with its id when it was found by it).</summary>
+    public readonly struct Entry(ChangedUsers owner, int index, string? id = null)
     {
         public int Index => index;
 
-        public string Id => owner.IdOf(index);
+        public string Id => id ?? owner.IdOf(index);
 
         public bool IsNew => owner._new[index];
 
@@ -204,22 +225,23 @@ public sealed class ChangedUsers : IDisposable
         }
 
         /// <summary>The entry as a store writes it.</summary>
-        public ImportedRow Row => owner.RowOf(index);
+        public ImportedRow Row => owner.RowOf(index, id);
 
         /// <summary>The user, decoded straight from the stored bytes (kept ones are not decoded again).</summary>
         public ImportedUser Decode(TextPool? pool) =>
             index < owner._decoded.Count ? owner._decoded[index] : owner.DecodeAt(index, pool);
     }
 
-    private int Find(string id, ulong key)
+    /// <summary>The index of the entry whose id has these bytes, or -1. <paramref name="id"/> must not be a view of an entry.</summary>
+    private int Find(ReadOnlySpan<byte> id, UInt128 key)
     {
         if (!_byId.TryGetValue(key, out var index)) return -1;
-        if (IdOf(index) == id) return index;
+        if (IdBytes(index).SequenceEqual(id)) return index;
         if (_collisions.TryGetValue(key, out var others))
         {
             foreach (var other in others)
             {
-                if (IdOf(other) == id) return other;
+                if (IdBytes(other).SequenceEqual(id)) return other;
             }
         }
         return -1;
@@ -235,13 +257,29 @@ public sealed class ChangedUsers : IDisposable
         return ImportedRow.Decode(id, entry[(16 + idLength)..], pool);
     }
 
-    private ImportedRow RowOf(int index)
+    /// <summary>
+    /// The entry as a row for the store. Its bytes are shared with the memory chunk that holds them when they lie
+    /// within one (chunks are only ever appended to), copied otherwise: a row is handed to the store's writing thread
+    /// while this instance goes on being read.
+    /// </summary>
+    private ImportedRow RowOf(int index, string? knownId)
     {
         var entry = EntryBytes(index);
         var fingerprint = BinaryPrimitives.ReadUInt64LittleEndian(entry);
         var idLength = BinaryPrimitives.ReadInt32LittleEndian(entry[8..]);
-        var id = Encoding.UTF8.GetString(entry.Slice(12, idLength));
-        return ImportedRow.Stored(id, entry[(16 + idLength)..].ToArray(), fingerprint);
+        var id = knownId ?? Encoding.UTF8.GetString(entry.Slice(12, idLength));
+        var dataStart = 16 + idLength;
+        var at = _offsets[index];
+        if (_spill is null || at < _spilledFrom)
+        {
+            var chunk = (int)(at / ChunkBytes);
+            var offset = (int)(at % ChunkBytes);
+            if (offset + entry.Length <= ChunkBytes)
+            {
+                return ImportedRow.Stored(id, _chunks[chunk].AsMemory(offset + dataStart, entry.Length - dataStart), fingerprint);
+            }
+        }
+        return ImportedRow.Stored(id, entry[dataStart..].ToArray(), fingerprint);
     }
 
     private void Grow(int count)

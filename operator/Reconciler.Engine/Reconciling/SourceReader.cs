@@ -212,7 +212,8 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             }
             _usersRead++;
             var stored = Stored();
-            ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(stored, ImportedRow.IdKey(user.Id));
+            var key = ImportedRow.IdKey(user.Id);
+            ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(stored, key);
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref seen))
             {
                 if (seen.Yielded)
@@ -224,12 +225,13 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
                 seen.Yielded = true;
                 _storedSeen++;
                 _deleted.Remove(user.Id);
-                var fingerprint = ImportedRow.FingerprintOf(user);
-                if (fingerprint != seen.Fingerprint) Changes.Add(user, isNew: false);
+                // Encoded once: for its fingerprint, and when it differs, as the change kept.
+                var data = ImportedRow.Encoded(user, out var fingerprint);
+                if (fingerprint != seen.Fingerprint) Changes.Add(user, isNew: false, key, data, fingerprint);
                 return;
             }
             _deleted.Remove(user.Id);
-            if (!Changes.Add(user, isNew: true))
+            if (!Changes.Add(user, isNew: true, key))
             {
                 _usersRead--;
                 Problem($"user {SafeText.Show(user.Id, 80)} appears twice in one read; the second is skipped");

@@ -18,7 +18,7 @@ public sealed class ImportedRow
 
     private ImportedUser? _user;
 
-    private ImportedRow(string id, byte[] data, ulong fingerprint, ImportedUser? user)
+    private ImportedRow(string id, ReadOnlyMemory<byte> data, ulong fingerprint, ImportedUser? user)
     {
         Id = id;
         Data = data;
@@ -28,8 +28,8 @@ public sealed class ImportedRow
 
     public string Id { get; }
 
-    /// <summary>The encoding the store keeps (everything but the id).</summary>
-    public byte[] Data { get; }
+    /// <summary>The encoding the store keeps (everything but the id); never changed once the row is made.</summary>
+    public ReadOnlyMemory<byte> Data { get; }
 
     /// <summary>XxHash3 of <see cref="Data"/>.</summary>
     public ulong Fingerprint { get; }
@@ -43,6 +43,18 @@ public sealed class ImportedRow
         return new ImportedRow(user.Id, data, XxHash3.HashToUInt64(data), keepUser ? user : null);
     }
 
+    /// <summary>
+    /// Encodes a user into this thread's buffer, without making a row: the bytes are valid until the thread's next
+    /// encoding, for a caller that copies them on (the changes of a read) or only wants the fingerprint.
+    /// </summary>
+    public static ReadOnlySpan<byte> Encoded(ImportedUser user, out ulong fingerprint)
+    {
+        var writer = Writer();
+        Encode(user, writer);
+        fingerprint = XxHash3.HashToUInt64(writer.WrittenSpan);
+        return writer.WrittenSpan;
+    }
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _writer;
 
@@ -54,8 +66,8 @@ public sealed class ImportedRow
         return writer;
     }
 
-    /// <summary>A row as read back from a store.</summary>
-    public static ImportedRow Stored(string id, byte[] data, ulong fingerprint) => new(id, data, fingerprint, null);
+    /// <summary>A row as read back from a store, or kept elsewhere: <paramref name="data"/> must not change afterwards.</summary>
+    public static ImportedRow Stored(string id, ReadOnlyMemory<byte> data, ulong fingerprint) => new(id, data, fingerprint, null);
 
     /// <summary>
     /// A 128-bit hash of a user id's UTF-8 bytes (XxHash128), which stands for the id where a read compares users with
@@ -75,19 +87,18 @@ public sealed class ImportedRow
     /// <summary>The fingerprint a user would have, without keeping its encoding.</summary>
     public static ulong FingerprintOf(ImportedUser user)
     {
-        var writer = Writer();
-        Encode(user, writer);
-        return XxHash3.HashToUInt64(writer.WrittenSpan);
+        Encoded(user, out var fingerprint);
+        return fingerprint;
     }
 
     /// <summary>The user (decoded once on first use unless it was kept).</summary>
-    public ImportedUser User => _user ??= Decode(Id, Data, null);
+    public ImportedUser User => _user ??= Decode(Id, Data.Span, null);
 
     /// <summary>Drops the decoded form, keeping only the encoding: for large reads held in memory.</summary>
     public void Release() => _user = null;
 
     /// <summary>Decodes without caching; <paramref name="interned"/> shares strings that repeat across users.</summary>
-    public ImportedUser Decode(TextPool? interned) => _user ?? Decode(Id, Data, interned);
+    public ImportedUser Decode(TextPool? interned) => _user ?? Decode(Id, Data.Span, interned);
 
     public static ImportedUser Decode(string id, ReadOnlySpan<byte> data, TextPool? interned)
     {
@@ -148,8 +159,10 @@ public sealed class ImportedRow
         Text(writer, user.OrganizationalUnit);
         writer.GetSpan(1)[0] = (byte)((user.Enabled ? EnabledFlag : 0) | (user.Attributes is null ? 0 : HasAttributesFlag));
         writer.Advance(1);
-        Count(writer, user.Groups.Count);
-        foreach (var group in user.Groups) Text(writer, group);
+        var groups = user.Groups;
+        Count(writer, groups.Count);
+        // Indexed, not foreach: through the interface an enumerator would be made for every user.
+        for (var i = 0; i < groups.Count; i++) Text(writer, groups[i]);
         if (user.Attributes is not { } attributes) return;
         Count(writer, attributes.Count);
         foreach (var key in attributes.Keys.Order(StringComparer.Ordinal))

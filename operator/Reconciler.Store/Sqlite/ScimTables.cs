@@ -254,7 +254,7 @@ internal static class ScimTables
         var put = db[UsersTable.PutImported];
         put.Bind("$source", sourceId);
         put.Bind("$id", row.Id);
-        put.BindBlob(put.Parameter("$imported"), row.Data);
+        put.BindBlob(put.Parameter("$imported"), row.Data.Span);
         put.Bind("$hash", unchecked((long)row.Fingerprint));
         put.Execute();
         PendingTable.MarkWritten(db, sourceId, row.Id);

@@ -169,7 +169,7 @@ internal static class SqliteMigrations
             var row = ImportedRow.Of(user, keepUser: false);
             source.Value = reader.GetInt64(0);
             id.Value = user.Id;
-            imported.Value = row.Data;
+            imported.Value = row.Data.ToArray();
             hash.Value = unchecked((long)row.Fingerprint);
             upsert.ExecuteNonQuery();
         }

@@ -68,7 +68,7 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
             var put = Statement(_writer, UsersTable.PutImported);
             put.Bind(1, Id(source));
             put.Bind(2, row.Id);
-            put.BindBlob(3, row.Data);
+            put.BindBlob(3, row.Data.Span);
             put.Bind(4, unchecked((long)row.Fingerprint));
             put.Execute();
         }
@@ -295,7 +295,7 @@ internal sealed class SqliteWriteSession : SqliteSession, IStoreWriteSession
         }
         else
         {
-            statement.BindBlob(p[2], imported.Data);
+            statement.BindBlob(p[2], imported.Data.Span);
             statement.Bind(p[3], unchecked((long)imported.Fingerprint));
         }
         statement.BindRepeated(p[4], ColumnFormat.State(user.State));

@@ -73,6 +73,37 @@ public sealed class ChangedUsersTests
     }
 
     /// <summary>
+    /// A row goes to the store's writing thread while the changes are read on: it keeps its bytes whatever is added
+    /// or read after it, whether it shares them with a memory chunk, straddles two, or was copied from the file.
+    /// </summary>
+    [Fact]
+    public void ARowTaken_KeepsItsBytes_WhileTheChangesGoOn()
+    {
+        using var changes = new ChangedUsers(inMemoryBytes: 3 << 20);
+        var users = new List<ImportedUser>();
+        var rows = new List<Reconciler.Store.Contract.ImportedRow>();
+        for (var i = 0; i < 30_000; i++)
+        {
+            // Every 50th user is large (about 30 KB), so that many entries straddle a chunk boundary.
+            var large = i % 50 == 49;
+            var user = large ? User(i) with { Groups = Enumerable.Range(0, 1_000).Select(g => $"cn=g-{g},dc=example,dc=com").ToList() } : User(i);
+            users.Add(user);
+            Assert.True(changes.Add(user, isNew: true));
+            if (i % 97 == 0 || large) rows.Add(changes.Find(user.Id)!.Value.Row);
+        }
+        Assert.True(changes.Spilled);
+        foreach (var entry in changes.ById) _ = entry.Decode(null);
+
+        foreach (var row in rows)
+        {
+            var user = users.Single(u => u.Id == row.Id);
+            var expected = Reconciler.Store.Contract.ImportedRow.Of(user);
+            Assert.Equal(expected.Data.ToArray(), row.Data.ToArray());
+            Assert.Equal(expected.Fingerprint, row.Fingerprint);
+        }
+    }
+
+    /// <summary>
     /// New users are written in the store's key order (the bytes of their UTF-8 ids, as SQLite compares text), also
     /// when ids share their first eight bytes, differ only in length or hold non-ASCII text, and from the spill file.
     /// </summary>

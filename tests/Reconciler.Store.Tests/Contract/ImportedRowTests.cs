@@ -47,10 +47,23 @@ public sealed class ImportedRowTests
 
         Same.Imported(user, stored.User);
         Same.Imported(user, stored.Decode(new TextPool()));
-        Same.Imported(user, ImportedRow.Decode(user.Id, row.Data, null));
+        Same.Imported(user, ImportedRow.Decode(user.Id, row.Data.Span, null));
         Assert.Equal((user.Id, row.Fingerprint), (stored.Id, stored.Fingerprint));
         Assert.Equal(row.Fingerprint, ImportedRow.FingerprintOf(user));
         Assert.Equal(row.Fingerprint, ImportedRow.Of(stored.User).Fingerprint);
+    }
+
+    [Theory]
+    [MemberData(nameof(Users))]
+    public void Encoded_IsTheRowsEncoding_AndItsFingerprint(string name)
+    {
+        var user = Named(name);
+        var row = ImportedRow.Of(user);
+
+        var encoded = ImportedRow.Encoded(user, out var fingerprint).ToArray();
+
+        Assert.Equal(row.Data.ToArray(), encoded);
+        Assert.Equal(row.Fingerprint, fingerprint);
     }
 
     [Fact]
@@ -69,7 +82,7 @@ public sealed class ImportedRowTests
         var copy = Full with { Details = Full.Details with { }, Groups = [.. Full.Groups] };
 
         Assert.Equal(ImportedRow.Of(forwards).Fingerprint, ImportedRow.Of(backwards).Fingerprint);
-        Assert.Equal(ImportedRow.Of(forwards).Data, ImportedRow.Of(backwards).Data);
+        Assert.Equal(ImportedRow.Of(forwards).Data.ToArray(), ImportedRow.Of(backwards).Data.ToArray());
         Assert.Equal(ImportedRow.Of(Full).Fingerprint, ImportedRow.Of(copy).Fingerprint);
     }
 
