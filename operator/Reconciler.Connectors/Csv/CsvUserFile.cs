@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using nietras.SeparatedValues;
@@ -32,7 +31,7 @@ internal sealed class CsvUserFile(string shownPath, AttributeMapping? mapping, A
     /// pass, and no false repeat (with 64 bits one among a million ids was about 3·10^-8 likely, and would have
     /// skipped a user and left the read incomplete), for 8 bytes more an id.
     /// </summary>
-    private readonly Dictionary<UInt128, int> lineOfId = [];
+    private readonly Dictionary<Key128, int> lineOfId = [];
     private readonly CsvValues values = new();
     private CsvColumns? columns;
     private char[] scratch = new char[256];
@@ -67,6 +66,10 @@ internal sealed class CsvUserFile(string shownPath, AttributeMapping? mapping, A
         }
 
         if (columns is null) throw Fail($"{shownPath}: the file is empty; expected a header row such as id,userName,email");
+        // The id table is for this read only (tens of MB at a million ids): let it go before the plan starts, even
+        // while the finished iterator that holds this reader is still referenced.
+        lineOfId.Clear();
+        lineOfId.TrimExcess();
         if (reported != usersRead) progress?.Invoke(usersRead);
         if (problems > ProblemsShown) yield return new ProblemEntry($"{shownPath}: {problems - ProblemsShown} more problems not shown");
     }
@@ -114,7 +117,7 @@ internal sealed class CsvUserFile(string shownPath, AttributeMapping? mapping, A
         {
             return Skip(line, $"enabled is '{SafeText.Show(enabledText.ToString(), 40)}'; write true/false, yes/no or 1/0");
         }
-        var idHash = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(id.AsSpan()));
+        var idHash = Key128.Of(MemoryMarshal.AsBytes(id.AsSpan()));
         if (!lineOfId.TryAdd(idHash, line)) return Skip(line, $"id '{SafeText.Show(id, 40)}' appears again (first on line {lineOfId[idHash]})");
 
         var groups = values.Groups(Text(row, columns.Groups));

@@ -1,6 +1,6 @@
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Reconciler.Core.Text;
 
 namespace Reconciler.Core.Planning;
 
@@ -16,10 +16,10 @@ internal static class EmailKey
 {
     private static readonly long Seed = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(sizeof(long)));
 
-    public static UInt128 Of(string email)
+    public static Key128 Of(string email)
     {
         Span<char> upper = email.Length <= 256 ? stackalloc char[email.Length] : new char[email.Length];
         email.AsSpan().ToUpperInvariant(upper);
-        return XxHash128.HashToUInt128(MemoryMarshal.AsBytes(upper), Seed);
+        return Key128.Of(MemoryMarshal.AsBytes(upper), Seed);
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections;
 using System.Text;
 using Reconciler.Core.Directory;
+using Reconciler.Core.Text;
 using Reconciler.Store.Contract;
 
 namespace Reconciler.Engine.Reconciling;
@@ -29,8 +30,8 @@ public sealed class ChangedUsers : IDisposable
     private long[] _offsets = new long[1024];
     // By ImportedRow.IdKey, as the read's comparison with the store finds users; ids that share a key (none are
     // expected) are told apart by their bytes.
-    private readonly Dictionary<UInt128, int> _byId = [];
-    private readonly Dictionary<UInt128, List<int>> _collisions = [];
+    private readonly Dictionary<Key128, int> _byId = [];
+    private readonly Dictionary<Key128, List<int>> _collisions = [];
     private byte[] _id = new byte[256];
     private readonly BitArray _new = new(1024);
     private readonly BitArray _written = new(1024);
@@ -66,16 +67,16 @@ public sealed class ChangedUsers : IDisposable
 
     /// <inheritdoc cref="Add(ImportedUser, bool)"/>
     /// <param name="idKey">The user's <see cref="ImportedRow.IdKey(string)"/>, when the caller has it already.</param>
-    public bool Add(ImportedUser user, bool isNew, UInt128 idKey)
+    public bool Add(ImportedUser user, bool isNew, Key128 idKey)
     {
         var data = ImportedRow.Encoded(user, out var fingerprint);
         return Add(user, isNew, idKey, data, fingerprint);
     }
 
-    /// <inheritdoc cref="Add(ImportedUser, bool, UInt128)"/>
+    /// <inheritdoc cref="Add(ImportedUser, bool, Key128)"/>
     /// <param name="data">The user's encoding (<see cref="ImportedRow.Encoded"/>), copied in here.</param>
     /// <param name="fingerprint">The fingerprint of <paramref name="data"/>.</param>
-    public bool Add(ImportedUser user, bool isNew, UInt128 idKey, ReadOnlySpan<byte> data, ulong fingerprint)
+    public bool Add(ImportedUser user, bool isNew, Key128 idKey, ReadOnlySpan<byte> data, ulong fingerprint)
     {
         var idBytes = Utf8(user.Id);
         if (Find(idBytes, idKey) >= 0) return false;
@@ -233,7 +234,7 @@ public sealed class ChangedUsers : IDisposable
     }
 
     /// <summary>The index of the entry whose id has these bytes, or -1. <paramref name="id"/> must not be a view of an entry.</summary>
-    private int Find(ReadOnlySpan<byte> id, UInt128 key)
+    private int Find(ReadOnlySpan<byte> id, Key128 key)
     {
         if (!_byId.TryGetValue(key, out var index)) return -1;
         if (IdBytes(index).SequenceEqual(id)) return index;

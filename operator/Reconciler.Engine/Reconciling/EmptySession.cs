@@ -14,7 +14,7 @@ internal sealed class EmptySession : IStoreSession, IEmailOwners
     public IReadOnlyList<SourceRecord> Sources() => [];
     public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source) => [];
 
-    public IEnumerable<(UInt128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) => [];
+    public IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) => [];
     public ulong? Fingerprint(string source, string id) => null;
     public StoredUser? Find(string source, string id) => null;
     public IEnumerable<StoredUser> Users(string source, bool unprovisionedOnly) => [];

@@ -187,7 +187,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
     private sealed class Comparison(IStoreSession? session, string source)
     {
         // Keyed by ImportedRow.IdKey: a million stored ids as strings were a hundred megabytes the collector walked.
-        private Dictionary<UInt128, Seen>? _stored;
+        private Dictionary<Core.Text.Key128, Seen>? _stored;
         private int _storedSeen;
         private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
         private readonly List<string> _problems = [];
@@ -259,8 +259,10 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             var complete = _problems.Count == 0;
             // A full read removes whoever it did not yield (so does a delta that names every user it has); an
             // incomplete one removes nobody from the snapshot, since a user it skipped is not known to be gone.
-            var storedUsers = Stored();
-            if ((end.Mode == ReadMode.Full || end.EveryIdListed) && complete && _storedSeen < storedUsers.Count && session is not null)
+            // The stored fingerprints are loaded here only for a read that can remove users: a delta that changed
+            // nothing must not walk every stored user (over a million, that walk was most of a no-op pass).
+            if ((end.Mode == ReadMode.Full || end.EveryIdListed) && complete && session is not null && Stored() is var storedUsers
+                && _storedSeen < storedUsers.Count)
             {
                 // Some stored users were not yielded: the store names them (most reads yield everyone and skip this).
                 foreach (var (id, _) in session.Fingerprints(source))
@@ -296,7 +298,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
         }
 
         /// <summary>The stored fingerprints, loaded on the first user: a delta that says nothing changed never loads them.</summary>
-        private Dictionary<UInt128, Seen> Stored()
+        private Dictionary<Core.Text.Key128, Seen> Stored()
         {
             if (_stored is not null) return _stored;
             _stored = [];

@@ -29,7 +29,7 @@ public interface IStoreSession : IAsyncDisposable
     /// Made from the stored bytes without a string per user, so holding them for a million users costs tens of
     /// megabytes and no work for the collector.
     /// </summary>
-    IEnumerable<(UInt128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source);
+    IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source);
 
     /// <summary>The fingerprint of one user's imported entry; null when the source has no imported entry for it.</summary>
     ulong? Fingerprint(string source, string id);

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
 using Reconciler.Core.Directory;
+using Reconciler.Core.Text;
 
 namespace Reconciler.Store.Contract;
 
@@ -73,7 +74,7 @@ public sealed class ImportedRow
     /// A 128-bit hash of a user id's UTF-8 bytes (XxHash128), which stands for the id where a read compares users with
     /// the stored ones: two of a source's ids sharing one would take some 10^19 ids.
     /// </summary>
-    public static UInt128 IdKey(string id)
+    public static Key128 IdKey(string id)
     {
         Span<byte> small = stackalloc byte[256];
         var max = Encoding.UTF8.GetMaxByteCount(id.Length);
@@ -82,7 +83,7 @@ public sealed class ImportedRow
     }
 
     /// <inheritdoc cref="IdKey(string)"/>
-    public static UInt128 IdKey(ReadOnlySpan<byte> utf8) => XxHash128.HashToUInt128(utf8);
+    public static Key128 IdKey(ReadOnlySpan<byte> utf8) => Key128.Of(utf8);
 
     /// <summary>The fingerprint a user would have, without keeping its encoding.</summary>
     public static ulong FingerprintOf(ImportedUser user)

@@ -8,7 +8,7 @@ internal abstract class DelegatingStore(IReconcilerStore inner) : IReconcilerSto
 {
     public string Location => inner.Location;
 
-    public Task<IStoreSession> OpenReadAsync(CancellationToken cancellationToken) => inner.OpenReadAsync(cancellationToken);
+    public virtual Task<IStoreSession> OpenReadAsync(CancellationToken cancellationToken) => inner.OpenReadAsync(cancellationToken);
 
     public virtual Task<IStoreWriteSession> OpenWriteAsync(CancellationToken cancellationToken) => inner.OpenWriteAsync(cancellationToken);
 

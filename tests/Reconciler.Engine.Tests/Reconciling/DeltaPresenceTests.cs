@@ -7,6 +7,8 @@ using Reconciler.Core.Directory;
 using Reconciler.Core.Resources;
 using Reconciler.Engine.Reconciling;
 using Reconciler.Engine.Tests.Hosting;
+using Reconciler.Core.Planning;
+using Reconciler.Store.Contract;
 using Reconciler.Store.Sqlite;
 
 namespace Reconciler.Engine.Tests.Reconciling;
@@ -77,6 +79,85 @@ public sealed class DeltaPresenceTests : IDisposable
 
         // within the hour: the cursor; past it: none (a full read); with the default 24h: the cursor again
         Assert.Equal([null, "c1", null, "c1"], directory.Cursors);
+    }
+
+    /// <summary>
+    /// A delta that changed nothing (the same export again, a directory with no news) never walks the stored users'
+    /// fingerprints: over a million users that walk was most of a no-op pass. One that does change a user, or names
+    /// every id it has, needs them and loads them once.
+    /// </summary>
+    [Fact]
+    public async Task ADeltaThatChangedNothing_NeverLoadsTheStoredFingerprints()
+    {
+        await using var real = await SqliteStore.OpenAsync(_folder.File("state.db"), readOnly: false, default);
+        var store = new CountingStore(real);
+        var clock = new FakeTimeProvider(EngineWorld.T0);
+        var desired = StoreWriteTests.World();
+        var directory = new ListedDirectory { Entries = [User("a", "a@x.test"), User("b", "b@x.test"), new ReadEnd(ReadMode.Full, "c1")] };
+        var reader = new SourceReader([directory], new LocalSecretResolver(), clock);
+        var first = await reader.ReadAsync(desired.Sources[0], "/", store, null, default);
+        using (first.Changes)
+        {
+            Assert.True((await new Reconciliation(clock, NullLogger<Reconciliation>.Instance).RunAsync(store, desired, [first], new ReconcileOptions(), default)).Committed);
+        }
+
+        directory.Entries = [new ReadEnd(ReadMode.Delta, "c2")];
+        var before = store.FingerprintWalks;
+        (await reader.ReadAsync(desired.Sources[0], "/", store, null, default)).Changes.Dispose();
+        Assert.Equal(0, store.FingerprintWalks - before);
+
+        directory.Entries = [User("a", "a2@x.test"), new PresentEntry("b"), new ReadEnd(ReadMode.Delta, "c3", EveryIdListed: true)];
+        before = store.FingerprintWalks;
+        var changed = await reader.ReadAsync(desired.Sources[0], "/", store, null, default);
+        using (changed.Changes)
+        {
+            Assert.Equal(1, store.FingerprintWalks - before);
+            Assert.Equal(["a"], changed.Changes.InOrder.Select(e => e.Id));
+        }
+    }
+
+    /// <summary>The real store, counting how often a read session walks a source's stored fingerprints.</summary>
+    private sealed class CountingStore(IReconcilerStore inner) : DelegatingStore(inner)
+    {
+        public int FingerprintWalks;
+
+        public override async Task<IStoreSession> OpenReadAsync(CancellationToken cancellationToken) =>
+            new CountingSession(await base.OpenReadAsync(cancellationToken), this);
+
+        private sealed class CountingSession(IStoreSession inner, CountingStore counts) : IStoreSession
+        {
+            public long RegistrySeq => inner.RegistrySeq;
+
+            public long RegistryCount => inner.RegistryCount;
+
+            public IEmailOwners EmailOwners => inner.EmailOwners;
+
+            public SourceRecord? Source(string source) => inner.Source(source);
+
+            public IReadOnlyList<SourceRecord> Sources() => inner.Sources();
+
+            public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source)
+            {
+                counts.FingerprintWalks++;
+                return inner.Fingerprints(source);
+            }
+
+            public IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source)
+            {
+                counts.FingerprintWalks++;
+                return inner.FingerprintsByKey(source);
+            }
+
+            public ulong? Fingerprint(string source, string id) => inner.Fingerprint(source, id);
+
+            public StoredUser? Find(string source, string id) => inner.Find(source, id);
+
+            public IEnumerable<StoredUser> Users(string source, bool unprovisionedOnly) => inner.Users(source, unprovisionedOnly);
+
+            public IReadOnlyList<PendingEntry> Pending(string? source = null) => inner.Pending(source);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
     }
 
     private static UserEntry User(string id, string email) =>

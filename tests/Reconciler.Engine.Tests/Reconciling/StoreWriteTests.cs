@@ -128,7 +128,7 @@ public sealed class StoreWriteTests : IDisposable
         public IReadOnlyList<SourceRecord> Sources() => inner.Sources();
 
         public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source) => inner.Fingerprints(source);
-        public IEnumerable<(UInt128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) => inner.FingerprintsByKey(source);
+        public IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) => inner.FingerprintsByKey(source);
 
         public ulong? Fingerprint(string source, string id) => inner.Fingerprint(source, id);
 
