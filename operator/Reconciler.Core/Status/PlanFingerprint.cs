@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Reconciler.Core.Resources;
 
 namespace Reconciler.Core.Status;
@@ -14,8 +13,6 @@ public static class PlanFingerprint
 {
     /// <summary>Moves when the planner's rules change, so plans made by an older version are not trusted.</summary>
     private const string RulesVersion = "planner/1";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static string Of(DesiredState desired, DirectorySource source)
     {
@@ -32,9 +29,9 @@ public static class PlanFingerprint
         void Add(string part) => hash.AppendData(Encoding.UTF8.GetBytes(part + "\n"));
         Add(RulesVersion);
         Add(source.Key.QualifiedName);
-        Add(JsonSerializer.Serialize(source.Spec with { SyncInterval = "" }, Json));
-        foreach (var mapping in mappings) Add(mapping.Name + "=" + JsonSerializer.Serialize(mapping.Spec, Json));
-        foreach (var policy in policies) Add(policy.Name + "=" + JsonSerializer.Serialize(policy.Spec, Json));
+        Add(SpecJson.Serialize(source.Spec with { SyncInterval = "" }));
+        foreach (var mapping in mappings) Add(mapping.Name + "=" + SpecJson.Serialize(mapping.Spec));
+        foreach (var policy in policies) Add(policy.Name + "=" + SpecJson.Serialize(policy.Spec));
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..24];
     }
 }

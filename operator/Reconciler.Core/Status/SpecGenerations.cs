@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Reconciler.Core.Resources;
 
 namespace Reconciler.Core.Status;
@@ -14,8 +13,6 @@ public sealed record SpecGeneration(string SpecHash, long Generation);
 /// </summary>
 public static class SpecGenerations
 {
-    private static readonly JsonSerializerOptions HashOptions = new(JsonSerializerDefaults.Web);
-
     /// <summary>The desired state with every resource's generation set from what was recorded for its spec before.</summary>
     public static DesiredState Assign(DesiredState desired, Func<ResourceKey, SpecGeneration?> previous)
     {
@@ -42,7 +39,7 @@ public static class SpecGenerations
     public static SpecGeneration Of(Resource resource) => new(Hash(SpecOf(resource)), resource.Metadata.Generation);
 
     public static string Hash(object spec) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(spec, spec.GetType(), HashOptions))))[..16];
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SpecJson.Serialize(spec))))[..16];
 
     private static object SpecOf(Resource resource) => resource switch
     {
