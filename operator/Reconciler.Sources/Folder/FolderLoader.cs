@@ -19,6 +19,9 @@ public sealed class FolderLoader
                 ? "is a file, not a folder: give the folder that holds the YAML files"
                 : "folder does not exist");
         }
+        // The kinds' schemas and the resources' JSON metadata are built on another core while the files are read
+        // and parsed: made once per process, they were most of a command's start.
+        ResourceDecoder.WarmUp();
         var listing = FolderWalk.List(directory);
         if (!listing.Complete) return Failed(directory, listing.Errors);
         if (listing.Files.Count == 0 && listing.Errors.Count == 0) return Failed(directory, "folder contains no .yaml or .yml files");

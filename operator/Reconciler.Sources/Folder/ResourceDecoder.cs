@@ -13,6 +13,33 @@ internal static class ResourceDecoder
 
     private static readonly string KindList = string.Join(", ", ResourceKind.All.Select(k => k.Kind));
 
+    private static int _warming;
+
+    /// <summary>
+    /// Builds what decoding needs first (each kind's schema, System.Text.Json's metadata of each kind) on a thread
+    /// pool thread, once per process; decoding waits for what it needs if it gets there first. Failures are left
+    /// for decoding to meet.
+    /// </summary>
+    public static void WarmUp()
+    {
+        if (Interlocked.Exchange(ref _warming, 1) == 1) return;
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var kind in ResourceKind.All)
+                {
+                    JsonSerializer.Deserialize("{}", kind.Type, Json);
+                    ValidationSchemas.For(kind);
+                }
+            }
+            catch (Exception)
+            {
+                // Decoding builds the same things and reports what fails there.
+            }
+        });
+    }
+
     public static void Decode(ConfigDocument document, Findings findings)
     {
         if (document.Root is not JsonObject root)
