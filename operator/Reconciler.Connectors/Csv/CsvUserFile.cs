@@ -66,10 +66,6 @@ internal sealed class CsvUserFile(string shownPath, AttributeMapping? mapping, A
         }
 
         if (columns is null) throw Fail($"{shownPath}: the file is empty; expected a header row such as id,userName,email");
-        // The id table is for this read only (tens of MB at a million ids): let it go before the plan starts, even
-        // while the finished iterator that holds this reader is still referenced.
-        lineOfId.Clear();
-        lineOfId.TrimExcess();
         if (reported != usersRead) progress?.Invoke(usersRead);
         if (problems > ProblemsShown) yield return new ProblemEntry($"{shownPath}: {problems - ProblemsShown} more problems not shown");
     }
