@@ -261,13 +261,16 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
             // incomplete one removes nobody from the snapshot, since a user it skipped is not known to be gone.
             // The stored fingerprints are loaded here only for a read that can remove users: a delta that changed
             // nothing must not walk every stored user (over a million, that walk was most of a no-op pass).
-            if ((end.Mode == ReadMode.Full || end.EveryIdListed) && complete && session is not null && Stored() is var storedUsers
-                && _storedSeen < storedUsers.Count)
+            if ((end.Mode == ReadMode.Full || end.EveryIdListed) && complete && session is not null)
             {
+                var storedUsers = Stored();
                 // Some stored users were not yielded: the store names them (most reads yield everyone and skip this).
-                foreach (var (id, _) in session.Fingerprints(source))
+                if (_storedSeen < storedUsers.Count)
                 {
-                    if (storedUsers.TryGetValue(ImportedRow.IdKey(id), out var seen) && !seen.Yielded) _deleted.Add(id);
+                    foreach (var (id, _) in session.Fingerprints(source))
+                    {
+                        if (storedUsers.TryGetValue(ImportedRow.IdKey(id), out var seen) && !seen.Yielded) _deleted.Add(id);
+                    }
                 }
             }
             var importedBefore = stored?.ImportedUsers ?? 0;

@@ -16,9 +16,9 @@ internal static class ResourceDecoder
     private static int _warming;
 
     /// <summary>
-    /// Builds what decoding needs first (each kind's schema, System.Text.Json's metadata of each kind) on a thread
-    /// pool thread, once per process; decoding waits for what it needs if it gets there first. Failures are left
-    /// for decoding to meet.
+    /// Builds what decoding needs first, in the order it needs it (the kinds' schemas, which are built together, then
+    /// System.Text.Json's metadata of each kind), on a thread pool thread once per process; decoding waits for what
+    /// it needs if it gets there first. Failures are left for decoding to meet.
     /// </summary>
     public static void WarmUp()
     {
@@ -27,11 +27,8 @@ internal static class ResourceDecoder
         {
             try
             {
-                foreach (var kind in ResourceKind.All)
-                {
-                    JsonSerializer.Deserialize("{}", kind.Type, Json);
-                    ValidationSchemas.For(kind);
-                }
+                ValidationSchemas.For(ResourceKind.All[0]);
+                foreach (var kind in ResourceKind.All) JsonSerializer.Deserialize("{}", kind.Type, Json);
             }
             catch (Exception)
             {

@@ -38,10 +38,8 @@ public sealed class ImportedRow
     /// <summary>Encodes a user. With <paramref name="keepUser"/> the decoded form is kept too, saving a decode later.</summary>
     public static ImportedRow Of(ImportedUser user, bool keepUser = true)
     {
-        var writer = Writer();
-        Encode(user, writer);
-        var data = writer.WrittenSpan.ToArray();
-        return new ImportedRow(user.Id, data, XxHash3.HashToUInt64(data), keepUser ? user : null);
+        var data = Encoded(user, out var fingerprint).ToArray();
+        return new ImportedRow(user.Id, data, fingerprint, keepUser ? user : null);
     }
 
     /// <summary>

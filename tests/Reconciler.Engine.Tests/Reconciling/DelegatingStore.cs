@@ -1,3 +1,4 @@
+using Reconciler.Core.Planning;
 using Reconciler.Core.Registry;
 using Reconciler.Store.Contract;
 
@@ -25,4 +26,33 @@ internal abstract class DelegatingStore(IReconcilerStore inner) : IReconcilerSto
     public Task DeleteStatusAsync(StatusKey key, CancellationToken cancellationToken) => inner.DeleteStatusAsync(key, cancellationToken);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>A store session passed through, for tests that change what one of its calls does.</summary>
+internal abstract class DelegatingSession(IStoreSession inner) : IStoreSession
+{
+    public long RegistrySeq => inner.RegistrySeq;
+
+    public long RegistryCount => inner.RegistryCount;
+
+    public IEmailOwners EmailOwners => inner.EmailOwners;
+
+    public SourceRecord? Source(string source) => inner.Source(source);
+
+    public IReadOnlyList<SourceRecord> Sources() => inner.Sources();
+
+    public virtual IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source) => inner.Fingerprints(source);
+
+    public virtual IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) =>
+        inner.FingerprintsByKey(source);
+
+    public ulong? Fingerprint(string source, string id) => inner.Fingerprint(source, id);
+
+    public StoredUser? Find(string source, string id) => inner.Find(source, id);
+
+    public IEnumerable<StoredUser> Users(string source, bool unprovisionedOnly) => inner.Users(source, unprovisionedOnly);
+
+    public IReadOnlyList<PendingEntry> Pending(string? source = null) => inner.Pending(source);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

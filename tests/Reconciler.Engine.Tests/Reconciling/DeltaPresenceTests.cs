@@ -7,7 +7,6 @@ using Reconciler.Core.Directory;
 using Reconciler.Core.Resources;
 using Reconciler.Engine.Reconciling;
 using Reconciler.Engine.Tests.Hosting;
-using Reconciler.Core.Planning;
 using Reconciler.Store.Contract;
 using Reconciler.Store.Sqlite;
 
@@ -124,39 +123,19 @@ public sealed class DeltaPresenceTests : IDisposable
         public override async Task<IStoreSession> OpenReadAsync(CancellationToken cancellationToken) =>
             new CountingSession(await base.OpenReadAsync(cancellationToken), this);
 
-        private sealed class CountingSession(IStoreSession inner, CountingStore counts) : IStoreSession
+        private sealed class CountingSession(IStoreSession inner, CountingStore counts) : DelegatingSession(inner)
         {
-            public long RegistrySeq => inner.RegistrySeq;
-
-            public long RegistryCount => inner.RegistryCount;
-
-            public IEmailOwners EmailOwners => inner.EmailOwners;
-
-            public SourceRecord? Source(string source) => inner.Source(source);
-
-            public IReadOnlyList<SourceRecord> Sources() => inner.Sources();
-
-            public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source)
+            public override IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source)
             {
                 counts.FingerprintWalks++;
-                return inner.Fingerprints(source);
+                return base.Fingerprints(source);
             }
 
-            public IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source)
+            public override IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source)
             {
                 counts.FingerprintWalks++;
-                return inner.FingerprintsByKey(source);
+                return base.FingerprintsByKey(source);
             }
-
-            public ulong? Fingerprint(string source, string id) => inner.Fingerprint(source, id);
-
-            public StoredUser? Find(string source, string id) => inner.Find(source, id);
-
-            public IEnumerable<StoredUser> Users(string source, bool unprovisionedOnly) => inner.Users(source, unprovisionedOnly);
-
-            public IReadOnlyList<PendingEntry> Pending(string? source = null) => inner.Pending(source);
-
-            public ValueTask DisposeAsync() => inner.DisposeAsync();
         }
     }
 

@@ -113,30 +113,9 @@ public sealed class StoreWriteTests : IDisposable
         }
     }
 
-    private sealed class FailingSession(IStoreWriteSession inner, int failAt, Func<Exception> failure) : IStoreWriteSession
+    private sealed class FailingSession(IStoreWriteSession inner, int failAt, Func<Exception> failure) : DelegatingSession(inner), IStoreWriteSession
     {
         private int _applied;
-
-        public long RegistrySeq => inner.RegistrySeq;
-
-        public long RegistryCount => inner.RegistryCount;
-
-        public IEmailOwners EmailOwners => inner.EmailOwners;
-
-        public SourceRecord? Source(string source) => inner.Source(source);
-
-        public IReadOnlyList<SourceRecord> Sources() => inner.Sources();
-
-        public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source) => inner.Fingerprints(source);
-        public IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) => inner.FingerprintsByKey(source);
-
-        public ulong? Fingerprint(string source, string id) => inner.Fingerprint(source, id);
-
-        public StoredUser? Find(string source, string id) => inner.Find(source, id);
-
-        public IEnumerable<StoredUser> Users(string source, bool unprovisionedOnly) => inner.Users(source, unprovisionedOnly);
-
-        public IReadOnlyList<PendingEntry> Pending(string? source = null) => inner.Pending(source);
 
         public void PutImported(string source, ImportedRow row) => inner.PutImported(source, row);
 
@@ -158,7 +137,5 @@ public sealed class StoreWriteTests : IDisposable
         public void SaveStatuses(IReadOnlyList<StoredStatus> statuses) => inner.SaveStatuses(statuses);
 
         public Task CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -53,19 +53,6 @@ public sealed class ImportedRowTests
         Assert.Equal(row.Fingerprint, ImportedRow.Of(stored.User).Fingerprint);
     }
 
-    [Theory]
-    [MemberData(nameof(Users))]
-    public void Encoded_IsTheRowsEncoding_AndItsFingerprint(string name)
-    {
-        var user = Named(name);
-        var row = ImportedRow.Of(user);
-
-        var encoded = ImportedRow.Encoded(user, out var fingerprint).ToArray();
-
-        Assert.Equal(row.Data.ToArray(), encoded);
-        Assert.Equal(row.Fingerprint, fingerprint);
-    }
-
     [Fact]
     public void Decoded_AttributesAreMatchedIgnoringCase_AsDirectoriesDo()
     {
