@@ -27,7 +27,7 @@ internal static class PlanInputs
     /// <summary>A whole plan is done at least this often, as a safety net under the incremental ones.</summary>
     public static readonly TimeSpan WholePlanEvery = TimeSpan.FromHours(24);
 
-    /// <summary>Past this many users to look up one by one, streaming the whole source is cheaper.</summary>
+    /// <summary>Past this many users to look up one by one, streaming the whole source is cheaper (and holds less).</summary>
     private const int IncrementalLimit = 200_000;
 
     public static PlanScope Scope(SourceRead read, SourceRecord? stored, string fingerprint, IStoreSession session,
@@ -40,7 +40,10 @@ internal static class PlanInputs
         {
             return PlanScope.Whole;
         }
-        if (read.Changes.Count + read.Deleted.Count + pending.Count > IncrementalLimit) return PlanScope.Whole;
+        // Seeking more users one by one than the store holds for the source costs more than streaming them all: a
+        // source whose stored snapshot is empty (its export was empty until now) takes a first import's path.
+        var lookups = read.Changes.Count + read.Deleted.Count + pending.Count;
+        if (lookups > IncrementalLimit || lookups > Math.Max(stored!.ImportedUsers, stored.Users.Total)) return PlanScope.Whole;
         var quiet = !read.SnapshotChanged && pending.Count == 0 && read.Complete;
         return quiet ? PlanScope.Unchanged : PlanScope.Incremental;
     }

@@ -9,6 +9,7 @@ using Reconciler.Engine.Reconciling;
 using Reconciler.Engine.Tests.Hosting;
 using Reconciler.Store.Contract;
 using Reconciler.Store.Sqlite;
+using static Reconciler.Engine.Tests.Reconciling.ListedDirectory;
 
 namespace Reconciler.Engine.Tests.Reconciling;
 
@@ -136,28 +137,6 @@ public sealed class DeltaPresenceTests : IDisposable
                 counts.FingerprintWalks++;
                 return base.FingerprintsByKey(source);
             }
-        }
-    }
-
-    private static UserEntry User(string id, string email) =>
-        new(new ImportedUser { Id = id, Details = new UserDetails { UserName = id, Email = email } });
-
-    /// <summary>Yields whatever the test lists, whatever the cursor.</summary>
-    private sealed class ListedDirectory : IDirectoryConnector
-    {
-        public IReadOnlyList<DirectoryEntry> Entries { get; set; } = [];
-
-        /// <summary>The cursor each read was given.</summary>
-        public List<string?> Cursors { get; } = [];
-
-        public DirectorySourceType Type => DirectorySourceType.Ldap;
-
-        public async IAsyncEnumerable<DirectoryEntry> ReadAsync(DirectorySource source, ReadContext context,
-            [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            Cursors.Add(context.Cursor);
-            await Task.Yield();
-            foreach (var entry in Entries) yield return entry;
         }
     }
 }
