@@ -22,6 +22,8 @@ using Reconciler.Benchmarks.EndToEnd;
 //   --users N                  users of the planner bench (default 1000000)
 //
 // Quick look: make bench BENCH_ARGS="--suite e2e --e2e-users 50000 --e2e-large 200000"
+// The LDAP suite's library-alone reference runs this program again with this flag first (EndToEnd/LibrarySearch).
+if (args is [LibrarySearch.Flag, ..]) return LibrarySearch.Run(args[1..]);
 string[] flags = ["--keep"];
 string[] valued = ["--ldap-users", "--scim-users", "--suite", "--users", "--e2e-users", "--e2e-large", "--e2e-runs", "--e2e-large-runs", "--binary", "--markdown"];
 for (var i = 0; i < args.Length; i++)

@@ -1,11 +1,14 @@
+using Reconciler.Connectors.Ldap;
+using Reconciler.Core.Resources;
 using Reconciler.Testing.Directories;
 
 namespace Reconciler.Benchmarks.EndToEnd;
 
 /// <summary>
 /// A full import from a real slapd, end to end: `bin/reconciler apply` of every user under ou=people into a fresh
-/// store, beside `ldapsearch -x -E pr=1000/noprompt` returning the same entries (the same attributes, to /dev/null),
-/// each as a child process under GNU time, interleaved.
+/// store, beside `ldapsearch -x -E pr=1000/noprompt` returning the same entries (the same attributes, to /dev/null)
+/// and the same paged search by System.DirectoryServices.Protocols alone (<see cref="LibrarySearch"/>), each as a
+/// child process under GNU time, interleaved.
 /// </summary>
 public sealed class LdapSuite(int users, int runs, string binary, string? markdown)
 {
@@ -48,15 +51,25 @@ public sealed class LdapSuite(int users, int runs, string binary, string? markdo
                   storageRegion: eu-west
                   quota: 50Gi
                 """);
-            // The attributes the connector asks for, so both move the same bytes.
+            // The attributes the connector asks for (its own list, so they cannot drift apart), so all three move the same bytes.
+            var requested = LdapAttributes.For(new DirectorySource { Metadata = new ResourceMetadata { Name = "corp-ldap" }, Spec = new DirectorySourceSpec { Type = DirectorySourceType.Ldap } },
+                LdapDialect.Ldap).Requested;
+            var attributesId = LdapDialect.Ldap.DefaultId;
+            const string filter = "(objectClass=inetOrgPerson)";
             string[] search = ["-x", "-H", server.Url, "-D", server.ReaderDN, "-y", password, "-b", server.PeopleDN, "-LLL",
-                "-E", "pr=1000/noprompt", "(objectClass=inetOrgPerson)",
-                "entryUUID", "memberOf", "pwdAccountLockedTime", "uid", "mail", "cn", "givenName", "sn", "departmentNumber", "title"];
+                "-E", "pr=1000/noprompt", filter, .. requested];
+            string[] library = LibrarySearch.Arguments(new Uri(server.Url), server.ReaderDN, password, server.PeopleDN, filter, 1000, requested);
+            var self = Environment.ProcessPath ?? throw new BenchFailure("cannot tell which program this bench runs as");
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet") library = [typeof(LibrarySearch).Assembly.Location, .. library];
             var ldapsearch = new List<Run>();
+            var alone = new List<Run>();
             var apply = new List<Run>();
             for (var run = 1; run <= runs; run++)
             {
                 ldapsearch.Add(await command.RunAsync($"ldapsearch {users:N0} #{run}", "/usr/bin/ldapsearch", search));
+                alone.Add(await command.RunAsync($"System.DirectoryServices.Protocols search {users:N0} #{run}", self, library));
+                var counted = File.ReadAllText(alone[^1].StdoutPath).Trim();
+                if (!counted.StartsWith($"{users} entries,", StringComparison.Ordinal)) throw new BenchFailure($"the library's search read '{counted}', expected {users} entries");
                 var store = Path.Combine(work, $"state-{run}.db");
                 apply.Add(await command.RunAsync($"apply {users:N0} from slapd #{run}", binary, ["apply", "--config", config, "--store", store]));
                 var provisioned = StoreFile.Provisioned(store);
@@ -74,15 +87,23 @@ public sealed class LdapSuite(int users, int runs, string binary, string? markdo
             var incremental = await command.RunAsync($"apply after 100 changes among {users:N0}", binary, ["apply", "--config", config, "--store", lastStore, "--debug"]);
             var idSearch = await command.RunAsync($"ldapsearch of every user's entryUUID", "/usr/bin/ldapsearch",
                 ["-x", "-H", server.Url, "-D", server.ReaderDN, "-y", password, "-b", server.PeopleDN, "-LLL", "-E", "pr=1000/noprompt", "(objectClass=inetOrgPerson)", "entryUUID"]);
+            var idsAlone = await command.RunAsync($"System.DirectoryServices.Protocols search of every user's entryUUID", self,
+                library[..^requested.Length].Append(attributesId).ToArray());
             var kind = File.ReadLines(incremental.StderrPath).FirstOrDefault(l => l.Contains("debug: read", StringComparison.Ordinal)) ?? "(no --debug read line)";
             var report = new Report($"LDAP, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z — {Environment.ProcessorCount} cores, {users:N0} users in a local slapd, {runs} run(s)");
             var reference = new Sample("ldapsearch", ldapsearch);
             report.Add(new Figure($"`apply`, full import of {users:N0} users from slapd into a fresh store", new Sample("apply", apply), reference,
                 new Target(MaxRatio: 2.0, MaxRssMb: 300)));
             report.Add(new Figure($"reference: `ldapsearch -x -E pr=1000/noprompt` of the same entries and attributes", reference));
+            var floor = new Sample("the library alone", alone);
+            report.Add(new Figure($"reference: the same paged search by System.DirectoryServices.Protocols alone (a .NET process reading every value as text)",
+                floor, reference));
+            report.Add(new Figure($"`apply`, full import of {users:N0} users, against the library's search alone", new Sample("apply", apply), floor));
             report.Add(new Figure($"`apply` after 100 changed users among {users:N0} (incremental)", new Sample("apply", [incremental]),
                 new Sample("id search", [idSearch]), new Target(UnderSeconds: 1.0)));
             report.Add(new Figure($"reference: `ldapsearch` of every user's entryUUID (the id-only search an incremental pass makes)", new Sample("id search", [idSearch])));
+            report.Add(new Figure($"reference: that id-only search by System.DirectoryServices.Protocols alone", new Sample("the library alone", [idsAlone]),
+                new Sample("id search", [idSearch])));
             report.Note($"the incremental apply's own account: {kind.Trim()}");
             report.Note("wall: GNU time %e (median of the runs); peak RSS: %M of the child process; slapd runs on the same two cores as both");
             report.Print();
