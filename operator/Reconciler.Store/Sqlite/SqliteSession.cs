@@ -115,7 +115,7 @@ internal class SqliteSession : IStoreSession
             if (query.Source is { } source) select.Bind(select.Parameter("$source"), source);
             while (select.Read())
             {
-                if (UsersTable.Read(select, select.Text(0), _repeated, first: 1).Provisioned is { } user) yield return user;
+                if (UsersTable.Provisioned(select, select.Text(0), _repeated, first: 1) is { } user) yield return user;
             }
         }
     }
@@ -181,7 +181,7 @@ internal class SqliteSession : IStoreSession
             var select = session.Statement(session.Reader, UsersTable.SelectByEmail);
             select.Bind(1, UsersTable.EmailKey(email));
             if (!select.Read()) return null;
-            var user = UsersTable.Read(select, select.Text(0), session._repeated, first: 1).Provisioned;
+            var user = UsersTable.Provisioned(select, select.Text(0), session._repeated, first: 1);
             select.Reset();
             return user;
         }

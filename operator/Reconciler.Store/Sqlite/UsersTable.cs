@@ -125,35 +125,43 @@ internal static class UsersTable
         var imported = row.IsNull(first + 1)
             ? null
             : ImportedRow.Stored(id, row.Utf8(first + 1).ToArray(), unchecked((ulong)row.Integer(first + 2)));
-        ProvisionedUser? provisioned = null;
-        if (!row.IsNull(first + 4))
+        return new StoredUser(id, imported, Provisioned(row, source, id, repeated, first));
+    }
+
+    /// <summary>
+    /// The registry's part of the row (null when the user is not provisioned), for listings that show only that: the
+    /// imported entry is left in SQLite's page instead of being copied out for every user.
+    /// </summary>
+    public static ProvisionedUser? Provisioned(SqliteStatement row, string source, Repeated repeated, int first = 0) =>
+        row.IsNull(first + 4) ? null : Provisioned(row, source, row.Text(first), repeated, first);
+
+    private static ProvisionedUser? Provisioned(SqliteStatement row, string source, string id, Repeated repeated, int first)
+    {
+        if (row.IsNull(first + 4)) return null;
+        return new ProvisionedUser
         {
-            provisioned = new ProvisionedUser
+            Source = source,
+            ExternalId = id,
+            Version = row.Integer(first + 3),
+            State = ColumnFormat.ParseState(row.Utf8(first + 4)),
+            Details = new UserDetails
             {
-                Source = source,
-                ExternalId = id,
-                Version = row.Integer(first + 3),
-                State = ColumnFormat.ParseState(row.Utf8(first + 4)),
-                Details = new UserDetails
-                {
-                    Email = row.Text(first + 5),
-                    UserName = row.Text(first + 6),
-                    DisplayName = row.Text(first + 7),
-                    GivenName = repeated.Details.Get(row.Utf8(first + 8)),
-                    Surname = row.Text(first + 9),
-                    Department = repeated.Details.Get(row.Utf8(first + 10)),
-                    Title = repeated.Details.Get(row.Utf8(first + 11)),
-                },
-                Mapping = repeated.Mapping.Get(row.Utf8(first + 12)),
-                Profile = repeated.Profile.Get(row.Utf8(first + 13)),
-                StorageRegion = repeated.StorageRegion.Get(row.Utf8(first + 14)),
-                QuotaBytes = row.Integer(first + 15),
-                QuotaPolicy = row.IsNull(first + 16) ? null : repeated.QuotaPolicy.Get(row.Utf8(first + 16)),
-                LoginMechanism = ColumnFormat.ParseLogin(row.Utf8(first + 17)),
-                CreatedAt = ColumnFormat.ParseTimestamp(row.Utf8(first + 18)),
-                UpdatedAt = ColumnFormat.ParseTimestamp(row.Utf8(first + 19)),
-            };
-        }
-        return new StoredUser(id, imported, provisioned);
+                Email = row.Text(first + 5),
+                UserName = row.Text(first + 6),
+                DisplayName = row.Text(first + 7),
+                GivenName = repeated.Details.Get(row.Utf8(first + 8)),
+                Surname = row.Text(first + 9),
+                Department = repeated.Details.Get(row.Utf8(first + 10)),
+                Title = repeated.Details.Get(row.Utf8(first + 11)),
+            },
+            Mapping = repeated.Mapping.Get(row.Utf8(first + 12)),
+            Profile = repeated.Profile.Get(row.Utf8(first + 13)),
+            StorageRegion = repeated.StorageRegion.Get(row.Utf8(first + 14)),
+            QuotaBytes = row.Integer(first + 15),
+            QuotaPolicy = row.IsNull(first + 16) ? null : repeated.QuotaPolicy.Get(row.Utf8(first + 16)),
+            LoginMechanism = ColumnFormat.ParseLogin(row.Utf8(first + 17)),
+            CreatedAt = ColumnFormat.ParseTimestamp(row.Utf8(first + 18)),
+            UpdatedAt = ColumnFormat.ParseTimestamp(row.Utf8(first + 19)),
+        };
     }
 }
