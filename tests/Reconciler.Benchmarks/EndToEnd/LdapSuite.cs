@@ -54,22 +54,29 @@ public sealed class LdapSuite(int users, int runs, string binary, string? markdo
             // The attributes the connector asks for (its own list, so they cannot drift apart), so all three move the same bytes.
             var requested = LdapAttributes.For(new DirectorySource { Metadata = new ResourceMetadata { Name = "corp-ldap" }, Spec = new DirectorySourceSpec { Type = DirectorySourceType.Ldap } },
                 LdapDialect.Ldap).Requested;
-            var attributesId = LdapDialect.Ldap.DefaultId;
             const string filter = "(objectClass=inetOrgPerson)";
             string[] search = ["-x", "-H", server.Url, "-D", server.ReaderDN, "-y", password, "-b", server.PeopleDN, "-LLL",
                 "-E", "pr=1000/noprompt", filter, .. requested];
-            string[] library = LibrarySearch.Arguments(new Uri(server.Url), server.ReaderDN, password, server.PeopleDN, filter, 1000, requested);
             var self = Environment.ProcessPath ?? throw new BenchFailure("cannot tell which program this bench runs as");
-            if (Path.GetFileNameWithoutExtension(self) == "dotnet") library = [typeof(LibrarySearch).Assembly.Location, .. library];
+            // This program again, with the search's arguments (after its dll when it runs under the dotnet host).
+            string[] Library(IEnumerable<string> attributes)
+            {
+                var arguments = LibrarySearch.Arguments(new Uri(server.Url), server.ReaderDN, password, server.PeopleDN, filter, 1000, attributes);
+                return Path.GetFileNameWithoutExtension(self) == "dotnet" ? [typeof(LibrarySearch).Assembly.Location, .. arguments] : arguments;
+            }
+            void CheckRead(Run run)
+            {
+                var counted = File.ReadAllText(run.StdoutPath).Trim();
+                if (!counted.StartsWith($"{users} entries,", StringComparison.Ordinal)) throw new BenchFailure($"{run.Label} read '{counted}', expected {users} entries");
+            }
             var ldapsearch = new List<Run>();
             var alone = new List<Run>();
             var apply = new List<Run>();
             for (var run = 1; run <= runs; run++)
             {
                 ldapsearch.Add(await command.RunAsync($"ldapsearch {users:N0} #{run}", "/usr/bin/ldapsearch", search));
-                alone.Add(await command.RunAsync($"System.DirectoryServices.Protocols search {users:N0} #{run}", self, library));
-                var counted = File.ReadAllText(alone[^1].StdoutPath).Trim();
-                if (!counted.StartsWith($"{users} entries,", StringComparison.Ordinal)) throw new BenchFailure($"the library's search read '{counted}', expected {users} entries");
+                alone.Add(await command.RunAsync($"System.DirectoryServices.Protocols search {users:N0} #{run}", self, Library(requested)));
+                CheckRead(alone[^1]);
                 var store = Path.Combine(work, $"state-{run}.db");
                 apply.Add(await command.RunAsync($"apply {users:N0} from slapd #{run}", binary, ["apply", "--config", config, "--store", store]));
                 var provisioned = StoreFile.Provisioned(store);
@@ -87,8 +94,8 @@ public sealed class LdapSuite(int users, int runs, string binary, string? markdo
             var incremental = await command.RunAsync($"apply after 100 changes among {users:N0}", binary, ["apply", "--config", config, "--store", lastStore, "--debug"]);
             var idSearch = await command.RunAsync($"ldapsearch of every user's entryUUID", "/usr/bin/ldapsearch",
                 ["-x", "-H", server.Url, "-D", server.ReaderDN, "-y", password, "-b", server.PeopleDN, "-LLL", "-E", "pr=1000/noprompt", "(objectClass=inetOrgPerson)", "entryUUID"]);
-            var idsAlone = await command.RunAsync($"System.DirectoryServices.Protocols search of every user's entryUUID", self,
-                library[..^requested.Length].Append(attributesId).ToArray());
+            var idsAlone = await command.RunAsync($"System.DirectoryServices.Protocols search of every user's entryUUID", self, Library([LdapDialect.Ldap.DefaultId]));
+            CheckRead(idsAlone);
             var kind = File.ReadLines(incremental.StderrPath).FirstOrDefault(l => l.Contains("debug: read", StringComparison.Ordinal)) ?? "(no --debug read line)";
             var report = new Report($"LDAP, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z — {Environment.ProcessorCount} cores, {users:N0} users in a local slapd, {runs} run(s)");
             var reference = new Sample("ldapsearch", ldapsearch);
