@@ -83,13 +83,6 @@ public sealed class ImportedRow
     /// <inheritdoc cref="IdKey(string)"/>
     public static Key128 IdKey(ReadOnlySpan<byte> utf8) => Key128.Of(utf8);
 
-    /// <summary>The fingerprint a user would have, without keeping its encoding.</summary>
-    public static ulong FingerprintOf(ImportedUser user)
-    {
-        Encoded(user, out var fingerprint);
-        return fingerprint;
-    }
-
     /// <summary>The user (decoded once on first use unless it was kept).</summary>
     public ImportedUser User => _user ??= Decode(Id, Data.Span, null);
 

@@ -61,7 +61,7 @@ public sealed class SqliteMigrationTests : IDisposable
         {
             var stored = session.Find(source, user.Id)!.Imported!;
             Same.Imported(user, stored.User);
-            Assert.Equal(ImportedRow.FingerprintOf(user), stored.Fingerprint);
+            Assert.Equal(ImportedRow.Of(user).Fingerprint, stored.Fingerprint);
         }
         Assert.Null(session.Find("corp", "id-0000003")!.Provisioned);
         Assert.Null(session.Find("corp", "id-0000005")!.Imported);

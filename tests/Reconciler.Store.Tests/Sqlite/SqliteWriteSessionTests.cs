@@ -192,7 +192,7 @@ public sealed class SqliteWriteSessionTests : StoreTest
 
         await ApplyAsync(Sample.Preserve(updated), imported: null);
         Same.Imported(moved, (await FindAsync("corp", before.ExternalId))!.Imported!.User);
-        Assert.Equal(ImportedRow.FingerprintOf(moved), (await ReadAsync(s => s.Fingerprints("corp").ToDictionary()))[before.ExternalId]);
+        Assert.Equal(ImportedRow.Of(moved).Fingerprint, (await ReadAsync(s => s.Fingerprints("corp").ToDictionary()))[before.ExternalId]);
     }
 
     [Fact]
