@@ -1,5 +1,6 @@
 using Reconciler.Core.Registry;
 using Reconciler.Core.Resources;
+using Reconciler.Core.Text;
 
 namespace Reconciler.Core.Planning;
 
@@ -13,7 +14,7 @@ internal sealed class PlanBook(IEmailOwners owners, IPlanSink sink, PlanOptions 
     // Emails taken or released in this plan, by a 128-bit hash of the email as compared (upper-cased): a million new
     // users must not keep a million rows, email or id strings alive, so who holds each email is kept as three small
     // numbers: the source's and the mapping's place in a table of names, and the id's place in an arena of UTF-8.
-    private readonly Dictionary<Text.Key128, Held> _emails = [];
+    private readonly Dictionary<Key128, Held> _emails = [];
     private readonly Names _names = new();
     private readonly Utf8Arena _ids = new();
     private readonly PlanCounts _counts = new();

@@ -1,5 +1,6 @@
 using Reconciler.Core.Planning;
 using Reconciler.Core.Registry;
+using Reconciler.Core.Text;
 using Reconciler.Store.Contract;
 
 namespace Reconciler.Engine.Reconciling;
@@ -14,7 +15,7 @@ internal sealed class EmptySession : IStoreSession, IEmailOwners
     public IReadOnlyList<SourceRecord> Sources() => [];
     public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source) => [];
 
-    public IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) => [];
+    public IEnumerable<(Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) => [];
     public ulong? Fingerprint(string source, string id) => null;
     public StoredUser? Find(string source, string id) => null;
     public IEnumerable<StoredUser> Users(string source, bool unprovisionedOnly) => [];

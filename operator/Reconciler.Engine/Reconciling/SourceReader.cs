@@ -187,7 +187,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
     private sealed class Comparison(IStoreSession? session, string source)
     {
         // Keyed by ImportedRow.IdKey: a million stored ids as strings were a hundred megabytes the collector walked.
-        private Dictionary<Core.Text.Key128, Seen>? _stored;
+        private Dictionary<Key128, Seen>? _stored;
         private int _storedSeen;
         private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
         private readonly List<string> _problems = [];
@@ -301,7 +301,7 @@ public sealed class SourceReader(IReadOnlyList<IDirectoryConnector> connectors, 
         }
 
         /// <summary>The stored fingerprints, loaded on the first user: a delta that says nothing changed never loads them.</summary>
-        private Dictionary<Core.Text.Key128, Seen> Stored()
+        private Dictionary<Key128, Seen> Stored()
         {
             if (_stored is not null) return _stored;
             _stored = [];

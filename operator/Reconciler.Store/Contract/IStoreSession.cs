@@ -1,5 +1,6 @@
 using Reconciler.Core.Planning;
 using Reconciler.Core.Registry;
+using Reconciler.Core.Text;
 
 namespace Reconciler.Store.Contract;
 
@@ -29,7 +30,7 @@ public interface IStoreSession : IAsyncDisposable
     /// Made from the stored bytes without a string per user, so holding them for a million users costs tens of
     /// megabytes and no work for the collector.
     /// </summary>
-    IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source);
+    IEnumerable<(Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source);
 
     /// <summary>The fingerprint of one user's imported entry; null when the source has no imported entry for it.</summary>
     ulong? Fingerprint(string source, string id);

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Reconciler.Core.Planning;
 using Reconciler.Core.Registry;
+using Reconciler.Core.Text;
 using Reconciler.Store.Contract;
 
 namespace Reconciler.Store.Sqlite;
@@ -54,7 +55,7 @@ internal class SqliteSession : IStoreSession
     public IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source) =>
         ImportedFingerprints(source, row => row.Text(0));
 
-    public IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) =>
+    public IEnumerable<(Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) =>
         ImportedFingerprints(source, row => ImportedRow.IdKey(row.Utf8(0)));
 
     /// <summary>Each imported user's id (as <paramref name="id"/> makes it from the row) and fingerprint.</summary>

@@ -125,7 +125,7 @@ internal static class UsersTable
         var imported = row.IsNull(first + 1)
             ? null
             : ImportedRow.Stored(id, row.Utf8(first + 1).ToArray(), unchecked((ulong)row.Integer(first + 2)));
-        return new StoredUser(id, imported, Provisioned(row, source, id, repeated, first));
+        return new StoredUser(id, imported, row.IsNull(first + 4) ? null : Provisioned(row, source, id, repeated, first));
     }
 
     /// <summary>
@@ -135,10 +135,9 @@ internal static class UsersTable
     public static ProvisionedUser? Provisioned(SqliteStatement row, string source, Repeated repeated, int first = 0) =>
         row.IsNull(first + 4) ? null : Provisioned(row, source, row.Text(first), repeated, first);
 
-    private static ProvisionedUser? Provisioned(SqliteStatement row, string source, string id, Repeated repeated, int first)
-    {
-        if (row.IsNull(first + 4)) return null;
-        return new ProvisionedUser
+    /// <summary>The registry's part of a row whose state is set.</summary>
+    private static ProvisionedUser Provisioned(SqliteStatement row, string source, string id, Repeated repeated, int first) =>
+        new()
         {
             Source = source,
             ExternalId = id,
@@ -163,5 +162,4 @@ internal static class UsersTable
             CreatedAt = ColumnFormat.ParseTimestamp(row.Utf8(first + 18)),
             UpdatedAt = ColumnFormat.ParseTimestamp(row.Utf8(first + 19)),
         };
-    }
 }

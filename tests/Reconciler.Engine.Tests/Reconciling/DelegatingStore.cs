@@ -1,5 +1,6 @@
 using Reconciler.Core.Planning;
 using Reconciler.Core.Registry;
+using Reconciler.Core.Text;
 using Reconciler.Store.Contract;
 
 namespace Reconciler.Engine.Tests.Reconciling;
@@ -43,7 +44,7 @@ internal abstract class DelegatingSession(IStoreSession inner) : IStoreSession
 
     public virtual IEnumerable<(string Id, ulong Fingerprint)> Fingerprints(string source) => inner.Fingerprints(source);
 
-    public virtual IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) =>
+    public virtual IEnumerable<(Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source) =>
         inner.FingerprintsByKey(source);
 
     public ulong? Fingerprint(string source, string id) => inner.Fingerprint(source, id);

@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Reconciler.Connectors;
 using Reconciler.Connectors.Secrets;
+using Reconciler.Connectors;
 using Reconciler.Core.Directory;
 using Reconciler.Core.Resources;
+using Reconciler.Core.Text;
 using Reconciler.Engine.Reconciling;
 using Reconciler.Engine.Tests.Hosting;
 using Reconciler.Store.Contract;
@@ -132,7 +133,7 @@ public sealed class DeltaPresenceTests : IDisposable
                 return base.Fingerprints(source);
             }
 
-            public override IEnumerable<(Reconciler.Core.Text.Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source)
+            public override IEnumerable<(Key128 IdKey, ulong Fingerprint)> FingerprintsByKey(string source)
             {
                 counts.FingerprintWalks++;
                 return base.FingerprintsByKey(source);
