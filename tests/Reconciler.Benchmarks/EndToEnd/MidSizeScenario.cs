@@ -21,6 +21,8 @@ public sealed class MidSizeScenario(SuiteContext context)
         var python = new List<Run>();
         var import = new List<Run>();
         var apply = new List<Run>();
+        var planFresh = new List<Run>();
+        var copy = new List<Run>();
         var store = "";
         for (var run = 1; run <= runs; run++)
         {
@@ -33,12 +35,20 @@ public sealed class MidSizeScenario(SuiteContext context)
             var stored = StoreFile.Provisioned(store);
             if (changes != stored) throw new BenchFailure($"apply reported {changes:N0} changes into a fresh store that now holds {stored:N0} users");
             apply.Add(fresh);
+            copy.Add(await references.StoreCopyAsync($"{ReferenceLoads.StoreCopyName} {users:N0} #{run}", store, Path.Combine(folder, "copy.db")));
+            planFresh.Add(await cli.PlanAsync($"plan {users:N0} against an empty store #{run}", config, Path.Combine(folder, "never-written.db"), expectedExit: 2));
         }
         var pythonSample = new Sample(ReferenceLoads.PythonName, python);
         var importSample = new Sample(ReferenceLoads.ImportName, import);
         var applySample = new Sample("apply", apply);
         report.Add(new Figure($"`apply`, {users:N0}-row export into a fresh store", applySample, pythonSample, new Target(MaxRatio: 1.0)));
         report.Add(new Figure($"`apply`, {users:N0}-row export into a fresh store, vs .import", applySample, importSample));
+        // The two halves of a first import, each on its own: its read and plan, and its writes as SQL alone. A first
+        // import does the first before the second (it writes in key order once the planner has seen every user).
+        report.Add(new Figure($"`plan` of the {users:N0}-row export against an empty store (read and plan; nothing written)",
+            new Sample("plan", planFresh), pythonSample));
+        report.Add(new Figure($"reference: {ReferenceLoads.StoreCopyName} (sqlite3 shell; users, audit, email index, commit, checkpoint)",
+            new Sample(ReferenceLoads.StoreCopyName, copy), pythonSample));
         report.Add(new Figure($"reference: {ReferenceLoads.PythonName}, {users:N0} rows", pythonSample));
         report.Add(new Figure($"reference: {ReferenceLoads.ImportName} + unique index on id, {users:N0} rows", importSample));
         report.Note($"{users:N0}-row export: {BenchExports.Megabytes(exports.Mid)}; store after apply: {StoreFile.Size(store)} " +
@@ -68,5 +78,6 @@ public sealed class MidSizeScenario(SuiteContext context)
             pythonSample, new Target(MaxRatio: 0.5)));
         ReferenceLoads.Delete(Path.Combine(folder, "python.db"));
         ReferenceLoads.Delete(Path.Combine(folder, "import.db"));
+        ReferenceLoads.Delete(Path.Combine(folder, "copy.db"));
     }
 }

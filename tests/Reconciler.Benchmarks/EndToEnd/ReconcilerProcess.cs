@@ -38,6 +38,10 @@ public sealed partial class ReconcilerProcess(TimedCommand command, string binar
         command.RunAsync(label, binary, ["plan", "--config", config.Folder, "--store", store], expectedExit: 0,
             whenExitDiffers: "plan exits 2 when it finds changes: the previous apply did not leave the store up to date with this export.");
 
+    /// <summary>`plan`, expected to exit with <paramref name="expectedExit"/> (2: it found changes).</summary>
+    public Task<Run> PlanAsync(string label, BenchConfig config, string store, int expectedExit) =>
+        command.RunAsync(label, binary, ["plan", "--config", config.Folder, "--store", store], expectedExit: expectedExit);
+
     /// <summary>`users list --output json`, its output written to <paramref name="output"/>.</summary>
     public Task<Run> ListUsersJsonAsync(string label, string store, string output) =>
         command.RunAsync(label, binary, ["users", "list", "--output", "json", "--store", store], stdoutPath: output);

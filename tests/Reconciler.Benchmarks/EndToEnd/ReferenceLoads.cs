@@ -31,6 +31,40 @@ public sealed class ReferenceLoads(TimedCommand command, RequiredTools tools, st
         return run;
     }
 
+    public const string StoreCopyName = "the first import's rows by SQL alone";
+
+    /// <summary>
+    /// What a first import writes, written by the sqlite3 shell alone: a fresh file (the store's page size, WAL,
+    /// synchronous=NORMAL and 16 MB page cache), the store's own tables, then in one transaction every users row
+    /// of <paramref name="store"/> in key order and every audit row, built one by one (a WHERE clause keeps SQLite from
+    /// copying the records whole), the email index built at the end as the store does, the commit, and the
+    /// checkpoint when the shell closes. No CSV is parsed and nothing is planned or bound, so this is the floor of the
+    /// write alone: a first import cannot write its rows faster than this, whatever else it does.
+    /// </summary>
+    public async Task<Run> StoreCopyAsync(string label, string store, string database)
+    {
+        Delete(database);
+        var (tables, emailIndex) = StoreFile.Schema(store, ["sources", "users", "audit"], "users_by_email");
+        string Columns(string table) => string.Join(", ", StoreFile.Columns(store, table).Select(c => $"\"{c}\""));
+        var run = await command.RunAsync(label, tools.Sqlite3,
+        [
+            database,
+            "PRAGMA page_size = 8192", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -16384",
+            .. tables,
+            $"ATTACH '{store.Replace("'", "''")}' AS s",
+            "BEGIN",
+            "INSERT INTO sources SELECT * FROM s.sources",
+            $"INSERT INTO users ({Columns("users")}) SELECT {Columns("users")} FROM s.users WHERE true ORDER BY source_id, external_id",
+            $"INSERT INTO audit ({Columns("audit")}) SELECT {Columns("audit")} FROM s.audit WHERE true ORDER BY id",
+            emailIndex,
+            "COMMIT",
+        ]);
+        var copied = StoreFile.Count(database, "users");
+        var stored = StoreFile.Count(store, "users");
+        if (copied != stored) throw new BenchFailure($"{label}: copied {copied:N0} users rows, the store has {stored:N0}");
+        return run;
+    }
+
     /// <summary>`sqlite3 -json STORE "SELECT * FROM users WHERE state IS NOT NULL"`: the registry as JSON the shortest way, beside `users list`.</summary>
     public Task<Run> SqliteJsonAsync(string label, string store, string output) =>
         command.RunAsync(label, tools.Sqlite3, ["-readonly", "-json", store, "SELECT * FROM users WHERE state IS NOT NULL"], stdoutPath: output);

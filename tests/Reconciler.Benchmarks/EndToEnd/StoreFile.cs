@@ -117,6 +117,40 @@ public static class StoreFile
         }
     }
 
+    /// <summary>The CREATE statements of <paramref name="tables"/> and of one index, as the store's sqlite_master has them.</summary>
+    public static (string[] Tables, string Index) Schema(string database, string[] tables, string index)
+    {
+        using var connection = Open(database);
+        string Sql(string name)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT sql FROM sqlite_master WHERE name = $name";
+            command.Parameters.AddWithValue("$name", name);
+            return command.ExecuteScalar() as string ?? throw new BenchFailure($"{database} has no {name}");
+        }
+        return (tables.Select(Sql).ToArray(), Sql(index));
+    }
+
+    /// <summary>A table's columns in their order.</summary>
+    public static IReadOnlyList<string> Columns(string database, string table)
+    {
+        using var connection = Open(database);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info($table) ORDER BY cid";
+        command.Parameters.AddWithValue("$table", table);
+        using var reader = command.ExecuteReader();
+        var columns = new List<string>();
+        while (reader.Read()) columns.Add(reader.GetString(0));
+        return columns.Count > 0 ? columns : throw new BenchFailure($"{database} has no table {table}");
+    }
+
+    private static SqliteConnection Open(string database)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     private static bool Fill(Stream stream, byte[] page)
     {
         stream.ReadExactly(page);
