@@ -35,12 +35,23 @@ public sealed partial class ReconcilerProcess(TimedCommand command, string binar
 
     /// <summary>`plan` over a store that is up to date: it must exit 0, "no changes".</summary>
     public Task<Run> NoOpPlanAsync(string label, BenchConfig config, string store) =>
-        command.RunAsync(label, binary, ["plan", "--config", config.Folder, "--store", store], expectedExit: 0,
+        PlanAsync(label, config, store, expectedExit: 0,
             whenExitDiffers: "plan exits 2 when it finds changes: the previous apply did not leave the store up to date with this export.");
 
-    /// <summary>`plan`, expected to exit with <paramref name="expectedExit"/> (2: it found changes).</summary>
-    public Task<Run> PlanAsync(string label, BenchConfig config, string store, int expectedExit) =>
-        command.RunAsync(label, binary, ["plan", "--config", config.Folder, "--store", store], expectedExit: expectedExit);
+    /// <summary>
+    /// `plan` against a store file that does not exist: every user is a change (exit 2), and the file must still
+    /// not exist afterwards, since plan writes nothing.
+    /// </summary>
+    public async Task<Run> PlanAgainstNothingAsync(string label, BenchConfig config, string store)
+    {
+        ReferenceLoads.Delete(store);
+        var run = await PlanAsync(label, config, store, expectedExit: 2, whenExitDiffers: "plan exits 2 when it finds changes, as it must against an empty store.");
+        if (File.Exists(store)) throw new BenchFailure($"{label}: plan created {store}; it must write nothing");
+        return run;
+    }
+
+    private Task<Run> PlanAsync(string label, BenchConfig config, string store, int expectedExit, string whenExitDiffers) =>
+        command.RunAsync(label, binary, ["plan", "--config", config.Folder, "--store", store], expectedExit, whenExitDiffers: whenExitDiffers);
 
     /// <summary>`users list --output json`, its output written to <paramref name="output"/>.</summary>
     public Task<Run> ListUsersJsonAsync(string label, string store, string output) =>

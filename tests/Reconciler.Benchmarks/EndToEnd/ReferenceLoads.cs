@@ -45,7 +45,8 @@ public sealed class ReferenceLoads(TimedCommand command, RequiredTools tools, st
     {
         Delete(database);
         var (tables, emailIndex) = StoreFile.Schema(store, ["sources", "users", "audit"], "users_by_email");
-        string Columns(string table) => string.Join(", ", StoreFile.Columns(store, table).Select(c => $"\"{c}\""));
+        var users = Columns(store, "users");
+        var audit = Columns(store, "audit");
         var run = await command.RunAsync(label, tools.Sqlite3,
         [
             database,
@@ -54,8 +55,8 @@ public sealed class ReferenceLoads(TimedCommand command, RequiredTools tools, st
             $"ATTACH '{store.Replace("'", "''")}' AS s",
             "BEGIN",
             "INSERT INTO sources SELECT * FROM s.sources",
-            $"INSERT INTO users ({Columns("users")}) SELECT {Columns("users")} FROM s.users WHERE true ORDER BY source_id, external_id",
-            $"INSERT INTO audit ({Columns("audit")}) SELECT {Columns("audit")} FROM s.audit WHERE true ORDER BY id",
+            $"INSERT INTO users ({users}) SELECT {users} FROM s.users WHERE true ORDER BY source_id, external_id",
+            $"INSERT INTO audit ({audit}) SELECT {audit} FROM s.audit WHERE true ORDER BY id",
             emailIndex,
             "COMMIT",
         ]);
@@ -64,6 +65,9 @@ public sealed class ReferenceLoads(TimedCommand command, RequiredTools tools, st
         if (copied != stored) throw new BenchFailure($"{label}: copied {copied:N0} users rows, the store has {stored:N0}");
         return run;
     }
+
+    private static string Columns(string database, string table) =>
+        string.Join(", ", StoreFile.Columns(database, table).Select(c => $"\"{c}\""));
 
     /// <summary>`sqlite3 -json STORE "SELECT * FROM users WHERE state IS NOT NULL"`: the registry as JSON the shortest way, beside `users list`.</summary>
     public Task<Run> SqliteJsonAsync(string label, string store, string output) =>

@@ -103,8 +103,7 @@ public static class StoreFile
     /// <summary>Rows of a table, through a connection of our own while no reconciler process runs.</summary>
     public static long Count(string database, string table, string? where = null)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = Open(database);
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT count(*) FROM \"{table}\"" + (where is null ? "" : $" WHERE {where}");
         try
@@ -144,9 +143,10 @@ public static class StoreFile
         return columns.Count > 0 ? columns : throw new BenchFailure($"{database} has no table {table}");
     }
 
+    /// <summary>A connection of our own (not pooled, so the file is closed when it is disposed) while no reconciler process runs.</summary>
     private static SqliteConnection Open(string database)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
         connection.Open();
         return connection;
     }
